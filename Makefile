@@ -1,0 +1,76 @@
+# Two commands: `make run` and `make test`. Everything else here is what they need.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+SEED := ../shared/seed/000_7aa6fcb4fa6a78e7.txt
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+# root needs no sudo; anyone else is asked for it once.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-dev browser vnu lint format migrate seed bench check clean
+
+run: install migrate seed
+	@echo ""
+	@echo "  Site:  http://127.0.0.1:$(PORT)/"
+	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/"
+	@echo "  No admin login yet? In another terminal: $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: install
+	$(MANAGE) loaddata seed
+
+# Browser tests drive Debian's Chromium (no browser download is possible or wanted) and the
+# HTML checker runs on Java.
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+
+$(VNU_JAR): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+vnu: $(VNU_JAR)
+
+test: install-dev browser vnu
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+lint: check
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

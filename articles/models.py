@@ -1,0 +1,409 @@
+"""The newsroom's data model: articles, who wrote them, what they cite, where they belong."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .querysets import ArticleQuerySet
+from .text import sanitize_html, slugify, unique_slug
+
+
+class SlugManager(models.Manager):
+    """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SlugModel(models.Model):
+    """A named record with a unique slug derived from its name when left blank."""
+
+    slug_source = "name"
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, getattr(self, self.slug_source))
+        super().save(*args, **kwargs)
+
+
+class Section(SlugModel):
+    name = models.CharField(max_length=100, unique=True, help_text="Shown in the navigation, e.g. “News”.")
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, help_text="Used in the section’s URL.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed in this order, lowest first.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown on the section page.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(SlugModel):
+    name = models.CharField(max_length=150, help_text="The name as it appears in bylines.")
+    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True, help_text="A short biography shown on the author’s page.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account of this author, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Source(SlugModel):
+    """An outlet, agency or official body that articles cite."""
+
+    class Kind(models.TextChoices):
+        NEWS_AGENCY = "agency", "News agency"
+        OUTLET = "outlet", "News outlet"
+        OFFICIAL = "official", "Official body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True, help_text="The name readers know it by, e.g. “Reuters”.")
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
+    homepage = models.URLField(blank=True, help_text="The source’s own website.")
+    description = models.TextField(blank=True, help_text="Who they are, shown on the source’s page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    @property
+    def names(self):
+        """Every name this source is cited by: its own and its aliases."""
+        return [self.name, *(alias.name for alias in self.aliases.all())]
+
+
+class SourceAliasManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class SourceAlias(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Another name the source is cited by, e.g. “Thomson Reuters”. One alias belongs to one source.",
+    )
+
+    objects = SourceAliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "source aliases"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    natural_key.dependencies = ["articles.source"]
+
+    def clean(self):
+        clash = Source.objects.filter(name__iexact=self.name).exclude(pk=self.source_id)
+        if clash.exists():
+            raise ValidationError({"name": f"“{self.name}” is already the name of another source."})
+
+
+class Tag(TagBase):
+    """A keyword; slugs come from our slugify so every script gets a readable one."""
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "tag"
+        verbose_name_plural = "tags"
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=300, help_text="The title readers see. Plain text.")
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The article’s address. Left blank, it is made from the headline.",
+    )
+    dek = models.TextField(
+        "dek", blank=True, help_text="The standfirst under the headline; also the search and social description."
+    )
+    body = models.TextField(blank=True, help_text="The story. Only safe formatting is kept when saved.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="When the article goes public. A published article with a future time is scheduled.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    sources = models.ManyToManyField(Source, through="Citation", related_name="articles", blank=True)
+    tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Keywords readers can browse by.")
+    featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    image_alt = models.CharField(
+        "image alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
+    )
+    image_caption = models.CharField(max_length=500, blank=True)
+    image_credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up on every save; a save based on an older version is refused."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message="A published article needs a publication time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(featured_image="") | ~Q(image_alt=""),
+                name="article_image_has_alt",
+                violation_error_message="An image needs alt text.",
+            ),
+        ]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
+
+    def __str__(self):
+        return self.headline
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.section"]
+
+    def get_absolute_url(self):
+        return reverse("articles:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.featured_image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.headline, max_length=self._meta.get_field("slug").max_length)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_public(self):
+        """The rule of ArticleQuerySet.published(), for one article already in hand."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
+
+    @property
+    def body_html(self):
+        """The body, sanitized again on the way out (fixtures and raw SQL bypass save())."""
+        return sanitize_html(self.body)
+
+
+class ArticleChildManager(models.Manager):
+    """Child rows addressed in fixtures by their article's slug plus one identifying value."""
+
+    def get_by_natural_key(self, article_slug, key):
+        return self.get(**{"article__slug": article_slug, self.model.natural_key_lookup: key})
+
+
+class ArticleChild(models.Model):
+    natural_key_lookup = "order"
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        value = self
+        for name in self.natural_key_lookup.split("__"):
+            value = getattr(value, name)
+        return (self.article.slug, value)
+
+    natural_key.dependencies = ["articles.article", "articles.author", "articles.source"]
+
+
+class Byline(ArticleChild):
+    class Role(models.TextChoices):
+        WRITTEN = "written", "By"
+        REPORTING = "reporting", "Reporting by"
+        ADDITIONAL = "additional", "Additional reporting by"
+        TRANSLATED = "translated", "Translated by"
+        EDITED = "edited", "Edited by"
+        PHOTOS = "photos", "Photos by"
+
+    natural_key_lookup = "author__slug"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.WRITTEN)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.author}"
+
+
+class Citation(ArticleChild):
+    """One article citing one source."""
+
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "Primary"
+        SECONDARY = "secondary", "Secondary"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    url = models.URLField("report URL", max_length=500, blank=True, help_text="The cited report, if known.")
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.PRIMARY,
+        help_text="Primary: the story rests on it. Secondary: cited for background.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "source"], name="citation_unique_source")]
+
+    def __str__(self):
+        return f"{self.article} cites {self.source}"
+
+
+class BackgroundNote(ArticleChild):
+    """Context under the story, one note per line of the source text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(help_text="Plain text.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["article", "order"], name="note_unique_order")]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Correction(ArticleChild):
+    """A published fix to an article, shown to readers with its time."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+
+    natural_key_lookup = "published_at"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CORRECTION,
+        help_text="Correction: a factual error was fixed. Clarification: the facts stood but were unclear.",
+    )
+    text = models.TextField(help_text="What was wrong and what is right now. Plain text.")
+    published_at = models.DateTimeField(default=timezone.now, help_text="When the fix was made public.")
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        get_latest_by = "published_at"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.article}"
+
+
+class TaggedArticleManager(models.Manager):
+    def get_by_natural_key(self, article_slug, tag_name):
+        return self.get(content_object__slug=article_slug, tag__name=tag_name)
+
+
+class TaggedArticle(ItemBase):
+    """The tag through model: a real foreign key to the article, not a generic relation."""
+
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "articles.tag"]
