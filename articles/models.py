@@ -1,11 +1,19 @@
 """The newsroom's data model: articles, who wrote them, what they cite, where they belong."""
 
+# Help texts use real typography (curly quotes and apostrophes): editors read them.
+
+import datetime
+
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -30,13 +38,13 @@ class SlugModel(models.Model):
     class Meta:
         abstract = True
 
-    def natural_key(self):
-        return (self.slug,)
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, getattr(self, self.slug_source))
         super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Section(SlugModel):
@@ -157,6 +165,27 @@ class Tag(TagBase):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# What the body editor offers: only markup that articles.text.ALLOWED_TAGS keeps, so nothing an
+# editor makes is silently lost on save.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Code": True,
+}
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -174,7 +203,12 @@ class Article(models.Model):
     dek = models.TextField(
         "dek", blank=True, help_text="The standfirst under the headline; also the search and social description."
     )
-    body = models.TextField(blank=True, help_text="The story. Only safe formatting is kept when saved.")
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitize_html,
+        blank=True,
+        help_text="The story. Only safe formatting is kept when saved.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         "publication time",
@@ -229,10 +263,18 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["articles.section"]
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.headline, max_length=self._meta.get_field("slug").max_length)
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.body = sanitize_html(self.body)
+        if not self._state.adding:
+            # Every save is a new version, so a form opened on the old one is refused as stale.
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:article", kwargs={"slug": self.slug})
@@ -243,13 +285,10 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.headline, max_length=self._meta.get_field("slug").max_length)
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["articles.section"]
 
     @property
     def is_public(self):
@@ -274,11 +313,19 @@ class ArticleChildManager(models.Manager):
     """Child rows addressed in fixtures by their article's slug plus one identifying value."""
 
     def get_by_natural_key(self, article_slug, key):
-        return self.get(**{"article__slug": article_slug, self.model.natural_key_lookup: key})
+        lookup = {"article__slug": article_slug, self.model.natural_key_lookup: key}
+        if isinstance(key, datetime.datetime):
+            # JSON dumps keep milliseconds only: match the stored time within that millisecond.
+            start = key.replace(microsecond=key.microsecond // 1000 * 1000)
+            del lookup[self.model.natural_key_lookup]
+            lookup[f"{self.model.natural_key_lookup}__range"] = (start, start + datetime.timedelta(microseconds=999))
+        return self.get(**lookup)
 
 
 class ArticleChild(models.Model):
     natural_key_lookup = "order"
+
+    objects = ArticleChildManager()
 
     class Meta:
         abstract = True
@@ -407,3 +454,21 @@ class TaggedArticle(ItemBase):
         return (self.content_object.slug, self.tag.name)
 
     natural_key.dependencies = ["articles.article", "articles.tag"]
+
+
+@receiver(pre_save, sender=Article)
+def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
+    """A restored revision or reloaded fixture bypasses save() and brings back its old version number.
+
+    It is still a new state of the article, so it gets the next number: a form opened before the
+    restore must be refused, and numbers never go backwards.
+    """
+    if raw and instance.pk:
+        current = sender._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        instance.version = (current or 0) + 1
+
+
+# A revision of an article carries its child rows, so restoring one brings back the whole article.
+for _child in (Byline, Citation, BackgroundNote, Correction, TaggedArticle):
+    reversion.register(_child)
+reversion.register(Article, follow=["bylines", "citations", "notes", "corrections", "tagged_items"])

@@ -1,53 +1,135 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
+from django import forms
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView, dates
 
 from .models import Article, Author, Section, Source, Tag
 
+PAGE_SIZE = 20
+RELATED_COUNT = 4
+
 
 class HomeView(ListView):
+    """The lead story and the latest articles."""
+
     template_name = "articles/home.html"
-    paginate_by = 20
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        years = Article.objects.published().dates("published_at", "year", order="DESC")
+        return super().get_context_data(archive_years=years, **kwargs)
+
 
 class ArticleDetailView(DetailView):
+    """One article. Staff who may view drafts see them here too, under a banner, never cached or indexed."""
+
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related("section")
+        return Article.objects.visible_to(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        related = Article.objects.published().related_to(self.object).for_listing()[:RELATED_COUNT]
+        return super().get_context_data(related=related, current_section=self.object.section, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            response["X-Robots-Tag"] = "noindex"
+            add_never_cache_headers(response)
+        return response
 
 
 class FilteredListView(ListView):
-    """Published articles of one section, tag, source or author."""
+    """Published articles of one section, tag, source or author, with that object's feeds."""
 
     model = None
+    kind = ""  # names the template and the feeds
     article_filter = ""
-    template_name = "articles/article_list.html"
-    paginate_by = 20
+    paginate_by = PAGE_SIZE
+    # A tag, source or author known only from drafts is not public either: same 404 as a wrong slug.
+    allow_empty = False
+
+    def get_template_names(self):
+        return [f"articles/{self.kind}.html"]
 
     def get_queryset(self):
         self.object = get_object_or_404(self.model, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(**{self.article_filter: self.object}).for_listing().distinct()
+        return Article.objects.published().filter(**{self.article_filter: self.object}).for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(object=self.object, **kwargs)
+        feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in ("rss", "atom")}
+        return super().get_context_data(object=self.object, object_feeds=feeds, **kwargs)
 
 
 class SectionView(FilteredListView):
-    model, article_filter = Section, "section"
+    model, kind, article_filter = Section, "section", "section"
+    allow_empty = True  # a section is in the navigation before its first article
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section=self.object, **kwargs)
 
 
 class TagView(FilteredListView):
-    model, article_filter = Tag, "tags"
+    model, kind, article_filter = Tag, "tag", "tags"
 
 
 class SourceView(FilteredListView):
-    model, article_filter = Source, "sources"
+    model, kind, article_filter = Source, "source", "sources"
 
 
 class AuthorView(FilteredListView):
-    model, article_filter = Author, "authors"
+    model, kind, article_filter = Author, "author", "authors"
+
+
+class ArchiveMixin:
+    date_field = "published_at"
+    paginate_by = PAGE_SIZE
+    make_object_list = True
+
+    def get_queryset(self):
+        return Article.objects.published()
+
+    def get_dated_queryset(self, **lookup):
+        # Only the listed articles need their bylines and tags; the next/previous links need one date each.
+        return super().get_dated_queryset(**lookup).for_listing()
+
+
+class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
+    template_name = "articles/archive_year.html"
+
+
+class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search articles", max_length=200, required=False, strip=True)
+
+
+class SearchView(ListView):
+    """Published articles containing every word of ?q=. Bad input is a form error, not a server error."""
+
+    template_name = "articles/search.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.form = SearchForm(self.request.GET or None)
+        if not self.form.is_valid() or not self.form.cleaned_data["q"]:
+            return Article.objects.none()
+        return Article.objects.published().search(self.form.cleaned_data["q"]).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

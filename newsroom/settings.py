@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETags from the response body: a reader's repeated request for an unchanged page gets a 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,7 +141,16 @@ STORAGES = {
     },
 }
 
+# Hashed files are cached for ten years by whitenoise; the rest for an hour in production. Outside
+# production whitenoise serves straight from the app folders, so no collectstatic (and no warning) is needed.
+WHITENOISE_MAX_AGE = 3600 if PRODUCTION else 0
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# `manage.py loaddata seed` finds fixtures/seed.json here.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -123,3 +123,25 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     kind = Correction.Kind.CORRECTION
     text = "An earlier version of this article misstated the date of the meeting."
+
+
+class FullArticleFactory(ArticleFactory):
+    """A published article with everything the article page shows: bylines, citations (every other one with a
+    report URL), a background note, a correction and tags. Scale it with e.g. everything__tags=5."""
+
+    class Meta:
+        skip_postgeneration_save = True  # the hooks only add related rows
+
+    @factory.post_generation
+    def everything(self, create, extracted, tags=2, authors=2, sources=2, **kwargs):
+        if not create:
+            return
+        self.tags.add(*(f"Topic {i}" for i in range(tags)))
+        roles = [Byline.Role.WRITTEN, Byline.Role.TRANSLATED]
+        for i in range(authors):
+            BylineFactory(article=self, author=AuthorFactory(), role=roles[i % 2], order=i)
+        for i in range(sources):
+            url = "" if i % 2 else f"https://reports.example.org/{self.pk}/{i}"
+            CitationFactory(article=self, source=SourceFactory(), order=i, url=url)
+        BackgroundNoteFactory(article=self)
+        CorrectionFactory(article=self)

@@ -1,0 +1,407 @@
+"""The editors' desk: the whole newsroom workflow in the Django admin.
+
+Who may do what is decided in articles.permissions; writes that span models live in articles.services.
+"""
+
+import difflib
+import re
+
+from csp.constants import NONCE, SELF, UNSAFE_INLINE
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from js_asset import Media
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from . import permissions, services
+from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
+from .models import (
+    Article,
+    Author,
+    BackgroundNote,
+    Byline,
+    Citation,
+    Correction,
+    Section,
+    Source,
+    SourceAlias,
+    Tag,
+    TaggedArticle,
+)
+from .preview import share_url
+
+# The body editor loads its modules through an inline import map; it runs with this page's nonce.
+# Its styles are set inline, which only staff pages allow.
+EDITOR_CSP = {"script-src": [SELF, NONCE], "style-src": [SELF, UNSAFE_INLINE]}
+
+
+class ArticleChildInline(admin.TabularInline):
+    """Child rows follow their article: editable exactly when the article is."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and permissions.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions.may_edit(request.user, obj)
+
+
+class BylineInline(ArticleChildInline):
+    model = Byline
+    autocomplete_fields = ["author"]
+    fields = ["author", "role", "order"]
+
+
+class CitationInline(ArticleChildInline):
+    model = Citation
+    autocomplete_fields = ["source"]
+    fields = ["source", "url", "role", "order"]
+
+
+class TaggedArticleInline(ArticleChildInline):
+    model = TaggedArticle
+    autocomplete_fields = ["tag"]
+    verbose_name, verbose_name_plural = "tag", "tags"
+
+
+class BackgroundNoteInline(ArticleChildInline):
+    model = BackgroundNote
+    fields = ["text", "order"]
+
+
+class CorrectionInline(ArticleChildInline):
+    """Corrections are the editors' word to readers, so only editors write them."""
+
+    model = Correction
+    fields = ["kind", "text", "published_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and permissions.may_publish(request.user)
+
+
+class DeskStatusFilter(admin.SimpleListFilter):
+    title, parameter_name = "status", "desk_status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "scheduled":
+                return queryset.scheduled()
+            case "published":
+                return queryset.published()
+            case "draft" | "review":
+                return queryset.filter(status=self.value())
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    action_form = ArticleActionForm
+    list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
+    list_filter = [DeskStatusFilter, "section", "sources", "tagged_items__tag", "authors"]
+    list_select_related = ["section"]
+    search_fields = ["headline", "dek", "body"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["section"]
+    inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
+    actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
+    readonly_fields = ["share_link", "desk_record"]
+    fieldsets = [
+        (None, {"fields": ["headline", "slug", "dek", "body", "section"]}),
+        ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
+        ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
+    ]
+    object_history_template = "admin/articles/article/object_history.html"
+
+    # --- who sees and changes what (the rules are in articles.permissions) ---
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(permissions.viewable_articles(request.user))
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_view(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and permissions.may_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.may_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        if permissions.may_publish(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, "published_at"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not permissions.may_publish(request.user):
+            # A forged "published" is then an invalid choice, refused with a form error.
+            kwargs["choices"] = [c for c in db_field.choices if c[0] in permissions.UNPUBLISHED]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # A restore deliberately replaces whatever is there now; it is itself kept in the history.
+        form.check_stale = not getattr(request, "_restoring_revision", False)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # --- columns ---
+
+    @admin.display(description="status", ordering="status")
+    def desk_status(self, obj):
+        return "Scheduled" if obj.is_scheduled else obj.get_status_display()
+
+    @admin.display(description="published / scheduled for", ordering="published_at")
+    def publication_time(self, obj):
+        return obj.published_at
+
+    @admin.display(description="share link")
+    def share_link(self, obj):
+        if obj.pk is None or obj.is_public:
+            return "—"
+        url = share_url(obj)
+        return format_html(
+            '<a href="{}" rel="noreferrer">{}</a><br>Anyone with this link can read the draft.', url, url
+        )
+
+    @admin.display(description="record")
+    def desk_record(self, obj):
+        if obj.pk is None:
+            return "—"
+        record = f"Version {obj.version}, created by {obj.created_by or 'an import'}."
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at)
+            record += f" Scheduled: goes live by itself on {when:%Y-%m-%d at %H:%M %Z}."
+        return record
+
+    # --- actions (each needs the publish permission, checked again in the services) ---
+
+    def _run(self, request, queryset, service, *args, done):
+        try:
+            count = service(list(queryset), *args, user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            self.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
+            return
+        self.message_user(request, f"{count} article(s) {done}.", messages.SUCCESS)
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self._run(request, queryset, services.publish, done="published")
+
+    @admin.action(description="Schedule at the time given", permissions=["publish"])
+    def schedule(self, request, queryset):
+        try:
+            when = forms.DateTimeField().clean(request.POST.get("when"))
+        except ValidationError:
+            when = None
+        self._run(request, queryset, services.schedule, when, done="scheduled")
+
+    @admin.action(description="Send back to draft", permissions=["publish"])
+    def send_back_to_draft(self, request, queryset):
+        self._run(request, queryset, services.unpublish, done="sent back to draft")
+
+    @admin.action(description="Add the tag given", permissions=["publish"])
+    def add_tag(self, request, queryset):
+        self._run(request, queryset, services.add_tag, request.POST.get("tag", ""), done="tagged")
+
+    @admin.action(description="Remove the tag given", permissions=["publish"])
+    def remove_tag(self, request, queryset):
+        self._run(request, queryset, services.remove_tag, request.POST.get("tag", ""), done="untagged")
+
+    # --- the body editor under the Content-Security-Policy ---
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        nonce = getattr(request, "csp_nonce", None)
+        if nonce is not None:
+            context["media"] = Media.from_media(context["media"], nonce=str(nonce))
+        response = super().render_change_form(request, context, *args, **kwargs)
+        response._csp_update = EDITOR_CSP
+        return response
+
+    # --- history: restore and compare ---
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        request._restoring_revision = True
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request._restoring_revision = True
+        return super().recover_view(request, version_id, extra_context)
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
+        return super().history_view(request, object_id, {"versions": versions, **(extra_context or {})})
+
+    def compare_view(self, request, object_id):
+        """Two versions of one article side by side, field by field."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article).select_related("revision__user")
+        chosen = [_int(request.GET.get(key)) for key in ("from", "to")]
+        older, newer = (versions.filter(pk=pk).first() if pk else None for pk in chosen)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Compare versions of “{article}”",
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "rows": compare_versions(older, newer) if older and newer else None,
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# Block-level closing tags end a line, so a body diff shows whole paragraphs, not one long line.
+_BLOCK_END = re.compile(r"(</(?:p|li|h[2-4]|blockquote|pre|figure)>|<br>|<hr>)")
+
+
+def _lines(value):
+    text = "" if value is None else str(value)
+    return [line for line in _BLOCK_END.sub(r"\1\n", text).splitlines() if line.strip()]
+
+
+def compare_versions(older, newer):
+    """(field label, [(mark, line)]) for each article field that differs between two versions."""
+    rows = []
+    before, after = older.field_dict, newer.field_dict
+    for name in ARTICLE_FIELDS:
+        field = Article._meta.get_field(name)
+        old, new = before.get(field.attname), after.get(field.attname)
+        if old != new:
+            diff = difflib.ndiff(_lines(old), _lines(new))
+            rows.append((field.verbose_name, [(line[0], line[2:]) for line in diff if line[0] in "+- "]))
+    return rows
+
+
+class SourceAliasInline(admin.TabularInline):
+    model = SourceAlias
+    extra = 1
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "homepage", "citation_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SourceAliasInline]
+    action_form = MergeActionForm
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    def has_merge_permission(self, request):
+        return permissions.may_publish(request.user)
+
+    @admin.action(description="Merge the selected sources into the one named below", permissions=["merge"])
+    def merge(self, request, queryset):
+        name = (self.action_form(request.POST).data.get("into") or "").strip()
+        keep = (
+            Source.objects.filter(name__iexact=name).first()
+            or SourceAlias.objects.filter(name__iexact=name).select_related("source").first()
+        )
+        keep = getattr(keep, "source", keep)
+        if keep is None:
+            self.message_user(request, f"There is no source called “{name}” to merge into.", messages.ERROR)
+            return
+        moved = sum(services.merge_sources(keep, duplicate) for duplicate in queryset.exclude(pk=keep.pk))
+        self.message_user(request, f"Merged into {keep}; {moved} article(s) now cite it.", messages.SUCCESS)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name"]
+    action_form = MergeActionForm
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            services.rename_tag(obj, form.cleaned_data["name"])
+        else:
+            super().save_model(request, obj, form, change)
+
+    def has_merge_permission(self, request):
+        return permissions.may_publish(request.user)
+
+    @admin.action(description="Merge the selected tags into the one named below", permissions=["merge"])
+    def merge(self, request, queryset):
+        name = " ".join((self.action_form(request.POST).data.get("into") or "").split())
+        keep = Tag.objects.filter(name__iexact=name).first()
+        if keep is None:
+            self.message_user(request, f"There is no tag called “{name}” to merge into.", messages.ERROR)
+            return
+        moved = services.merge_tags(keep, list(queryset))
+        self.message_user(request, f"Merged into “{keep}”; {moved} article(s) moved.", messages.SUCCESS)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]

@@ -1,0 +1,138 @@
+"""Admin forms: the article form that refuses stale saves, and the inputs of the desk's actions."""
+
+from django import forms
+from django.contrib.admin.helpers import ActionForm
+from django.utils import timezone
+from django.utils.text import capfirst
+from reversion.models import Version
+
+from . import services
+from .models import Article
+
+# The article's own fields on the desk; tags are edited in their inline, with autocomplete.
+ARTICLE_FIELDS = [
+    "headline", "slug", "dek", "body", "status", "published_at", "section", "featured_image", "image_alt",
+    "image_caption", "image_credit",
+]  # fmt: skip
+
+
+class ArticleAdminForm(forms.ModelForm):
+    check_stale = True
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = ARTICLE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.check_stale:
+            self._refuse_stale_save()
+        return cleaned
+
+    def _refuse_stale_save(self):
+        # The row stays locked until the admin's transaction ends, so two saves of the same version
+        # cannot both pass (SQLite takes its write lock at BEGIN IMMEDIATE, see settings).
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        seen = self.cleaned_data.get("seen_version")
+        self.instance.version = current.version
+        if seen == current.version:
+            return
+        # Their changes are listed now; a second save, after merging, is a deliberate overwrite.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = current.version
+        raise forms.ValidationError(stale_message(current, seen, self.cleaned_data), code="stale")
+
+
+def changes_since(article, seen_version, submitted):
+    """(label, value now) for each field the other person changed, and whether that is certain.
+
+    Certain when the history holds the version the form was opened on; otherwise the fields where the
+    saved article now differs from the form are listed, which may include the editor's own changes.
+    """
+    before = _version_data(article, seen_version)
+    changed = []
+    for name in ARTICLE_FIELDS:
+        field = Article._meta.get_field(name)
+        now = field.value_from_object(article)
+        if before is not None:
+            differs = before.get(field.attname) != now
+        else:
+            differs = name in submitted and _comparable(submitted[name]) != _comparable(now)
+        if differs:
+            changed.append((capfirst(field.verbose_name), _display(article, field)))
+    return changed, before is not None
+
+
+def _comparable(value):
+    return getattr(value, "pk", value) or None
+
+
+def _version_data(article, number):
+    for version in Version.objects.get_for_object(article).select_related("revision")[:50]:
+        data = version.field_dict
+        if data.get("version") == number:
+            return data
+    return None
+
+
+def _display(article, field):
+    if field.choices:
+        return getattr(article, f"get_{field.name}_display")()
+    value = getattr(article, field.name)
+    if value is None or value == "":
+        return "(empty)"
+    if hasattr(value, "tzinfo"):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
+    text = str(value)
+    return text if len(text) <= 300 else f"{text[:300]}…"
+
+
+def stale_message(current, seen, submitted):
+    latest = Version.objects.get_for_object(current).select_related("revision__user").first()
+    who = ""
+    if latest and latest.revision.user:
+        who = f" by {latest.revision.user.get_username()}"
+    lines = [
+        f"Someone else saved this article{who} after you opened it (your version {seen}, now version "
+        f"{current.version}). Nothing was saved: your edits are still in the form below."
+    ]
+    changes, certain = changes_since(current, seen, submitted)
+    listed = "; ".join(f"{label}: “{value}”" for label, value in changes)
+    if changes:
+        intro = "They changed" if certain else "The saved article now differs from your form in"
+        lines.append(f"{intro}: {listed}.")
+    else:
+        lines.append("No field of this form differs (tags, bylines, citations or notes may).")
+    lines.append("Merge their changes into yours and save again to keep your version.")
+    return " ".join(lines)
+
+
+class ArticleActionForm(ActionForm):
+    """Inputs of the article actions: the time for “Schedule”, the tag for the tag actions."""
+
+    # Text here, read as a time by the action: a bad value then gets the action's own clear error.
+    when = forms.CharField(
+        label="Time",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="For “Schedule”.",
+    )
+    tag = forms.CharField(label="Tag", required=False, max_length=100, help_text="For the tag actions.")
+
+
+class MergeActionForm(ActionForm):
+    """The target of a merge: the selected rows are folded into the one named here."""
+
+    into = forms.CharField(label="Into", required=False, max_length=200, help_text="Name of the one to keep.")
+
+
+class TagAdminForm(forms.ModelForm):
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        services.check_tag_name(self.instance, name)
+        return name

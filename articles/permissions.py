@@ -1,0 +1,33 @@
+"""Who may publish, and who may edit which article. The admin, its forms and its actions ask here."""
+
+from django.db.models import Q
+
+from .models import Article
+
+# The states a reporter may put an article in, and the only ones in which it stays theirs to edit.
+UNPUBLISHED = (Article.Status.DRAFT, Article.Status.REVIEW)
+
+
+def may_publish(user):
+    """Publish, schedule and unpublish articles, edit anyone's, add corrections, merge tags and sources."""
+    return user.has_perm("articles.publish_article")
+
+
+def viewable_articles(user):
+    """A filter for the articles ``user`` sees on the desk: everything for editors, their own for reporters."""
+    return Q() if may_publish(user) else Q(created_by=user.pk)
+
+
+def may_edit(user, article=None):
+    """Whether ``user`` may change ``article`` (as stored, not as posted), or articles at all when None."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article is None or may_publish(user):
+        return True
+    return article.created_by_id == user.pk and article.status in UNPUBLISHED
+
+
+def may_view(user, article=None):
+    if not user.has_perm("articles.view_article") and not user.has_perm("articles.change_article"):
+        return False
+    return article is None or may_publish(user) or article.created_by_id == user.pk

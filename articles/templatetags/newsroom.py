@@ -1,0 +1,56 @@
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+from django.utils.encoding import escape_uri_path
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import seo
+
+register = template.Library()
+
+# The characters that could end the <script> element or open a comment inside it, as in json_script.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def absolute(path):
+    return seo.absolute_url(path)
+
+
+@register.filter
+def updated_at(article):
+    return seo.updated_at(article)
+
+
+@register.filter
+def isotime(value):
+    """A machine-readable time for <time datetime>, sitemaps and meta tags (whole seconds, as HTML requires)."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+@register.filter
+def http_url(url):
+    return seo.http_url(url)
+
+
+@register.filter
+def xml_text(text):
+    return seo.xml_text(text)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address on the public site; later pages of a list keep their ?page=."""
+    url = seo.absolute_url(escape_uri_path(context["request"].path))
+    page = context.get("page_obj")
+    return f"{url}?page={page.number}" if page and page.number > 1 else url
+
+
+@register.simple_tag
+def article_jsonld(article):
+    """The article's schema.org data as an ld+json data block (a data block runs no code, so CSP allows it)."""
+    text = json.dumps(seo.article_jsonld(article), cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text.translate(_SCRIPT_ESCAPES)))  # noqa: S308

@@ -1,0 +1,174 @@
+"""The desk's pages: list columns, filters, search, constant query counts, the body editor and its CSP."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from articles.models import Article, Source, Tag
+from tests import desk
+from tests.factories import ArticleFactory, BylineFactory, CitationFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(desk.editor())
+    return client
+
+
+def make_articles(count):
+    for i in range(count):
+        article = ArticleFactory(tags=[f"tag {i}", "shared"], draft=i % 3 == 0)
+        BylineFactory(article=article)
+        CitationFactory(article=article)
+
+
+def count_queries(client, url, django_assert_max_num_queries, limit):
+    with django_assert_max_num_queries(limit) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [(Article, make_articles), (Source, lambda n: SourceFactory.create_batch(n)), (Tag, make_articles)],
+    ids=["article", "source", "tag"],
+)
+def test_list_pages_run_the_same_number_of_queries_for_5_and_50_rows(
+    editor_client, django_assert_max_num_queries, model, factory
+):
+    url = desk.admin_url(model, "changelist")
+    factory(5)
+    few = count_queries(editor_client, url, django_assert_max_num_queries, 30)
+    factory(45)
+    many = count_queries(editor_client, url, django_assert_max_num_queries, few)
+    assert many == few
+
+
+def test_article_list_columns_and_status_names(editor_client):
+    ArticleFactory(headline="Live one")
+    ArticleFactory(headline="Queued one", scheduled=True)
+    ArticleFactory(headline="Draft one", draft=True)
+    ArticleFactory(headline="Review one", review=True)
+    page = editor_client.get(desk.admin_url(Article, "changelist")).content.decode()
+    statuses = dict(re.findall(r'<a href="[^"]+">([^<]+)</a></th><td class="field-desk_status">([^<]+)</td>', page))
+    assert statuses == {
+        "Live one": "Published",
+        "Queued one": "Scheduled",
+        "Draft one": "Draft",
+        "Review one": "In review",
+    }
+    for column in ["Headline", "Status", "Section", "Published / scheduled for", "Updated at"]:
+        assert column in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"desk_status": "published"}, ["Live one"]),
+        ({"desk_status": "scheduled"}, ["Queued one"]),
+        ({"desk_status": "draft"}, ["Draft one"]),
+        ({"q": "землетрус"}, ["Draft one"]),
+        ({"q": "dek-word"}, ["Queued one"]),
+    ],
+)
+def test_filters_and_search(editor_client, query, expected):
+    ArticleFactory(headline="Live one")
+    ArticleFactory(headline="Queued one", scheduled=True, dek="A dek-word here")
+    ArticleFactory(headline="Draft one", draft=True, body="<p>Сильний землетрус</p>")
+    response = editor_client.get(desk.admin_url(Article, "changelist"), query)
+    assert sorted(str(a) for a in response.context["cl"].result_list) == expected
+
+
+def test_filter_by_tag_source_and_author(editor_client):
+    tagged = ArticleFactory(tags=["Energy"])
+    cited = CitationFactory().article
+    bylined = BylineFactory().article
+    # Filters are offered when there is a choice to make.
+    BylineFactory(article=CitationFactory(article=ArticleFactory(tags=["Other"])).article)
+    url = desk.admin_url(Article, "changelist")
+    tag = Tag.objects.get(name="Energy")
+    for params, article in [
+        ({"tagged_items__tag__id__exact": tag.pk}, tagged),
+        ({"sources__id__exact": cited.sources.get().pk}, cited),
+        ({"authors__id__exact": bylined.authors.get().pk}, bylined),
+    ]:
+        assert list(editor_client.get(url, params).context["cl"].result_list) == [article]
+
+
+def test_change_form_has_the_rich_text_editor_and_a_nonce_for_it(editor_client):
+    article = ArticleFactory(draft=True)
+    response = editor_client.get(desk.admin_url(article, "change"))
+    page = response.content.decode()
+    assert "data-django-prose-editor-configurable" in page
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    importmap = re.search(r'<script type="importmap"([^>]*)>', page).group(1)
+    assert f'nonce="{nonce}"' in importmap
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in policy
+    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert 'name="seen_version"' in page
+    assert "/preview/" in page
+
+
+def test_public_pages_keep_the_strict_policy(client):
+    article = ArticleFactory()
+    policy = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy
+    assert "nonce-" not in policy
+
+
+def test_editor_toolbar_offers_only_what_the_sanitizer_keeps():
+    from django_prose_editor.config import allowlist_from_extensions, expand_extensions
+
+    from articles.text import ALLOWED_TAGS
+
+    field = Article._meta.get_field("body")
+    tags = allowlist_from_extensions(expand_extensions(field.config["extensions"]))["tags"]
+    assert set(tags) <= ALLOWED_TAGS
+
+
+def test_featured_image_needs_alt_text(editor_client):
+    article = ArticleFactory(draft=True)
+    gif = (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+        b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = desk.article_form_data(article, featured_image=SimpleUploadedFile("photo.gif", gif, "image/gif"))
+    response = editor_client.post(desk.admin_url(article, "change"), data)
+    assert response.status_code == 200
+    assert "Describe the image for readers who cannot see it." in response.content.decode()
+    data = desk.article_form_data(
+        article,
+        featured_image=SimpleUploadedFile("photo.gif", gif, "image/gif"),
+        image_alt="A crowd in the square",
+        image_credit="Jane Doe / Agency",
+    )
+    assert editor_client.post(desk.admin_url(article, "change"), data).status_code == 302
+    article.refresh_from_db()
+    assert article.featured_image.name.endswith(".gif")
+    assert article.image_alt == "A crowd in the square"
+
+
+@pytest.mark.parametrize(
+    ("model_name", "field", "make", "term"),
+    [
+        ("taggedarticle", "tag", lambda: Tag.objects.create(name="Вибори"), "Вибо"),
+        ("citation", "source", lambda: SourceFactory(name="Agence France-Presse"), "france"),
+        ("byline", "author", lambda: BylineFactory(author__name="李明").author, "李"),
+        ("article", "section", lambda: ArticleFactory().section, "new"),
+    ],
+)
+def test_reporter_autocompletes_tags_sources_authors_and_sections(model_name, field, make, term):
+    client = Client()
+    client.force_login(desk.reporter())
+    wanted = make()
+    params = {"app_label": "articles", "model_name": model_name, "field_name": field, "term": term}
+    response = client.get("/admin/autocomplete/", params)
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [str(wanted)]

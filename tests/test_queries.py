@@ -1,0 +1,78 @@
+"""Every public page runs a constant number of SQL queries, whatever the number of articles, tags and sources."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ArticleFactory, FullArticleFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+# No page may need more than this, however small the data.
+CEILING = 15
+
+
+def page_types(article):
+    tag = article.tags.get(name="Topic 0")
+    source = article.citations.first().source
+    author = article.bylines.first().author
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": tag.get_absolute_url(),
+        "source": source.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "year": f"/archive/{article.published_at:%Y}/",
+        "month": f"/archive/{article.published_at:%Y}/{article.published_at:%m}/",
+        "search": "/search/?q=paragraph",
+        "rss": "/feeds/rss/",
+        "atom": "/feeds/atom/",
+        "json": "/feed.json",
+        "section rss": f"/feeds/sections/{article.section.slug}/rss/",
+        "tag atom": f"/feeds/tags/{tag.slug}/atom/",
+        "source rss": f"/feeds/sources/{source.slug}/rss/",
+        "author rss": f"/feeds/authors/{author.slug}/rss/",
+        "corrections": "/feeds/corrections/rss/",
+        "sitemap": "/sitemap.xml",
+        "news sitemap": "/news-sitemap.xml",
+    }
+
+
+def grow(article, count, size):
+    """``count`` more articles like ``article``: same section, tags, first source and author; ``size`` of each."""
+    source = article.citations.first().source
+    author = article.bylines.first().author
+    for _ in range(count):
+        other = FullArticleFactory(section=article.section, everything__tags=size, everything__sources=size)
+        other.citations.create(source=source, order=99)
+        other.bylines.create(author=author, order=99)
+    SectionFactory.create_batch(size)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200, url
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_the_data(client, django_assert_max_num_queries):
+    article = FullArticleFactory()
+    grow(article, 2, 1)
+    small = {name: queries(client, url) for name, url in page_types(article).items()}
+    grow(article, 30, 4)
+    ArticleFactory.create_batch(5, draft=True)
+    for name, url in page_types(article).items():
+        assert small[name] <= CEILING, (name, small[name])
+        with django_assert_max_num_queries(small[name]):
+            assert client.get(url).status_code == 200, name
+
+
+def test_staff_preview_query_count_is_constant(client, admin_user, django_assert_max_num_queries):
+    client.force_login(admin_user)
+    draft = FullArticleFactory(draft=True)
+    grow(draft, 1, 1)
+    small = queries(client, draft.get_absolute_url())
+    grow(draft, 10, 4)
+    with django_assert_max_num_queries(small):
+        client.get(draft.get_absolute_url())

@@ -1,0 +1,128 @@
+"""What search engines and link previews read: titles, descriptions, canonical links, OpenGraph, JSON-LD."""
+
+import json
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.factories import ArticleFactory, CitationFactory, FullArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "http://127.0.0.1:8000"
+HOSTILE = "</script><script>alert(1)</script> & <!-- \u2028"
+
+
+def page_types(article):
+    tag = article.tags.first()
+    return [
+        "/",
+        "/?page=2",
+        article.get_absolute_url(),
+        article.section.get_absolute_url(),
+        tag.get_absolute_url(),
+        article.citations.first().source.get_absolute_url(),
+        article.bylines.first().author.get_absolute_url(),
+        f"/archive/{article.published_at:%Y}/",
+        f"/archive/{article.published_at:%Y}/{article.published_at:%m}/",
+    ]
+
+
+def head(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return lxml_html.fromstring(response.content)
+
+
+def meta(doc, key):
+    values = doc.xpath(f'//meta[@name="{key}" or @property="{key}"]/@content')
+    assert len(values) == 1, key
+    return values[0]
+
+
+def test_every_page_has_unique_title_description_canonical_and_cards(client):
+    article = FullArticleFactory(headline="Главная новость", dek="The standfirst.")
+    ArticleFactory.create_batch(20)
+    titles = set()
+    for url in page_types(article):
+        doc = head(client, url)
+        [title] = doc.xpath("//title/text()")
+        titles.add(title)
+        assert meta(doc, "description")
+        [canonical] = doc.xpath('//link[@rel="canonical"]/@href')
+        assert canonical.startswith(SITE)
+        assert meta(doc, "og:url") == canonical
+        assert meta(doc, "og:title") and meta(doc, "og:site_name") == "Newsroom"
+        assert meta(doc, "twitter:card") == "summary"
+        assert len(doc.xpath("//h1")) == 1, url
+    assert len(titles) == len(page_types(article))
+
+
+def test_article_meta_uses_headline_and_dek(client):
+    article = FullArticleFactory(headline="Главная новость", dek="The standfirst.")
+    doc = head(client, article.get_absolute_url())
+    assert doc.xpath("//title/text()") == ["Главная новость \N{EN DASH} Newsroom"]
+    assert meta(doc, "description") == meta(doc, "og:description") == "The standfirst."
+    assert meta(doc, "og:type") == "article"
+    assert doc.xpath('//link[@rel="canonical"]/@href') == [f"{SITE}{article.get_absolute_url()}"]
+    assert meta(doc, "article:published_time") == article.published_at.isoformat(timespec="seconds")
+
+
+def test_second_page_has_its_own_canonical(client):
+    ArticleFactory.create_batch(21)
+    doc = head(client, "/?page=2")
+    assert doc.xpath('//link[@rel="canonical"]/@href') == [f"{SITE}/?page=2"]
+
+
+def jsonld(client, article):
+    response = client.get(article.get_absolute_url())
+    body = response.content.decode()
+    start = body.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    text = body[start : body.index("</script>", start)]
+    return text, json.loads(text)
+
+
+def test_jsonld_news_article(client):
+    article = FullArticleFactory(everything__sources=3)
+    CitationFactory(article=article, role="secondary")
+    _, data = jsonld(client, article)
+    assert data["@context"] == "https://schema.org" and data["@type"] == "NewsArticle"
+    assert data["headline"] == article.headline and data["description"] == article.dek
+    assert data["url"] == f"{SITE}{article.get_absolute_url()}"
+    assert data["datePublished"] == article.published_at.isoformat()
+    assert data["dateModified"] >= data["datePublished"]
+    assert data["articleSection"] == article.section.name
+    assert sorted(data["keywords"]) == ["Topic 0", "Topic 1"]
+    assert data["publisher"] == {"@type": "NewsMediaOrganization", "name": "Newsroom", "url": f"{SITE}/"}
+    writers = [b.author.name for b in article.bylines.all() if b.role == "written"]
+    translators = [b.author.name for b in article.bylines.all() if b.role == "translated"]
+    assert [a["name"] for a in data["author"]] == writers
+    assert [a["name"] for a in data["translator"]] == translators
+    cited = [c["publisher"]["name"] for c in data["citation"]]
+    assert cited == [c.source.name for c in article.citations.all()]
+    assert len(data["isBasedOn"]) == 3  # the primary sources only
+    report_urls = {c["url"] for c in data["citation"] if "url" in c}
+    assert report_urls == {c.url for c in article.citations.all() if c.url}
+    [correction] = data["correction"]
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == article.corrections.get().text
+
+
+def test_jsonld_cannot_break_out_of_its_script(client):
+    article = ArticleFactory(headline=HOSTILE, dek=HOSTILE)
+    text, data = jsonld(client, article)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert data["headline"] == HOSTILE
+    assert client.get(article.get_absolute_url()).content.decode().count("<script") == 1
+
+
+def test_article_without_bylines_is_by_the_publication(client):
+    _, data = jsonld(client, ArticleFactory())
+    assert data["author"] == [data["publisher"]]
+
+
+def test_noindex_pages_have_no_canonical(client):
+    for url in ("/search/?q=x", "/no-such-page/"):
+        doc = lxml_html.fromstring(client.get(url).content)
+        assert meta(doc, "robots") == "noindex"
+        assert doc.xpath('//link[@rel="canonical"]') == []

@@ -1,0 +1,304 @@
+"""The readers' pages, one by one: what they show, what they escape, how they fail."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from django.views.defaults import server_error
+from PIL import Image
+
+from articles.models import Source
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BylineFactory,
+    CitationFactory,
+    CorrectionFactory,
+    FullArticleFactory,
+    SectionFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "</script><script>alert(1)</script> & \"quotes\" 'single'"
+
+
+def page_text(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def staff(client):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(user)
+    return user
+
+
+def test_home_shows_the_lead_story_and_the_latest(client):
+    older = ArticleFactory(headline="Older story", published_at=timezone.now() - datetime.timedelta(days=3))
+    lead = ArticleFactory(headline="Lead story")
+    html = page_text(client.get("/"))
+    assert '<li class="lead">' in html
+    assert html.index(lead.headline) < html.index(older.headline)
+    assert html.count("<h1") == 1
+
+
+def test_home_is_paginated_and_a_bad_page_is_a_404(client):
+    for i in range(25):
+        ArticleFactory(published_at=timezone.now() - datetime.timedelta(hours=i + 1))
+    first, second = client.get("/"), client.get("/?page=2")
+    assert first.content.decode().count('<article class="card') == 20
+    assert second.content.decode().count('<article class="card') == 5
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+    assert '<li class="lead">' not in second.content.decode()
+    assert client.get("/?page=3").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+def test_article_page_shows_everything_escaped(client):
+    article = FullArticleFactory(headline=f"Headline {HOSTILE}", dek=f"Dek {HOSTILE}")
+    CorrectionFactory(article=article, kind="clarification", text=f"Clarified {HOSTILE}", published_at=timezone.now())
+    html = page_text(client.get(article.get_absolute_url()))
+    assert "<script>alert(1)" not in html
+    assert "Headline &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    assert "<h1" in html and html.count("<h1") == 1
+    for byline in article.bylines.all():
+        assert byline.get_role_display() in html
+        assert f'href="{byline.author.get_absolute_url()}"' in html
+    for citation in article.citations.all():
+        assert f'href="{citation.source.get_absolute_url()}"' in html
+        if citation.url:
+            assert f'href="{citation.url}" rel="nofollow noopener noreferrer"' in html
+    assert "Sources cited" in html and "Background" in html
+    assert "Clarification" in html and "Clarified &lt;/script&gt;" in html
+    assert article.notes.get().text in html
+    assert f'datetime="{article.published_at.isoformat(timespec="seconds")}"' in html
+    assert 'href="/tags/topic-0/" rel="tag"' in html
+
+
+def test_body_is_the_only_html_and_it_is_sanitized(client):
+    article = ArticleFactory(body='<p onclick="x()">Fine <strong>bold</strong></p><script>alert(1)</script>')
+    html = page_text(client.get(article.get_absolute_url()))
+    assert "<strong>bold</strong>" in html
+    assert "onclick" not in html and "alert(1)" not in html
+
+
+def test_updated_time_shown_only_after_a_real_update(client):
+    fresh = ArticleFactory(published_at=timezone.now())
+    assert "Updated" not in page_text(client.get(fresh.get_absolute_url()))
+    edited = ArticleFactory(published_at=timezone.now() - datetime.timedelta(hours=3))
+    assert "Updated <time" in page_text(client.get(edited.get_absolute_url()))
+
+
+def test_a_javascript_report_url_is_never_a_link(client):
+    article = ArticleFactory()
+    CitationFactory(article=article, url="javascript:alert(1)")
+    Source.objects.filter(pk=article.citations.get().source_id).update(homepage="javascript:alert(2)")
+    html = page_text(client.get(article.get_absolute_url()))
+    assert "javascript:" not in html
+    assert "javascript:" not in page_text(client.get(article.citations.get().source.get_absolute_url()))
+
+
+def test_related_articles_share_tags_most_shared_first(client):
+    article = ArticleFactory(tags=["nato", "ukraine", "summit"])
+    one = ArticleFactory(headline="Shares one tag", tags=["nato"])
+    two = ArticleFactory(headline="Shares two tags", tags=["nato", "summit"])
+    ArticleFactory(headline="Shares nothing", tags=["weather"])
+    ArticleFactory(headline="Draft sharing all", tags=["nato", "ukraine", "summit"], draft=True)
+    html = page_text(client.get(article.get_absolute_url()))
+    related = html[html.index("Related articles") :]
+    assert related.index(two.headline) < related.index(one.headline)
+    assert "Shares nothing" not in related and "Draft sharing all" not in related
+
+
+@pytest.mark.parametrize("headline", ["Новости дня", "東京の天気", "आज की ख़बर", "خبر عاجل"])
+def test_pages_with_slugs_in_any_script(client, headline):
+    section = SectionFactory(name=f"{headline} section")
+    author = AuthorFactory(name=f"{headline} author")
+    source = SourceFactory(name=f"{headline} source")
+    article = ArticleFactory(headline=headline, section=section, tags=[f"{headline} tag"])
+    BylineFactory(article=article, author=author)
+    CitationFactory(article=article, source=source)
+    tag = article.tags.get()
+    for obj in (article, section, tag, source, author):
+        assert headline in page_text(client.get(obj.get_absolute_url())), obj
+
+
+def test_section_page_lists_only_its_published_articles(client):
+    sport = SectionFactory(name="Sport", description="Games & results")
+    ArticleFactory(headline="Match report", section=sport)
+    ArticleFactory(headline="Elsewhere")
+    html = page_text(client.get(sport.get_absolute_url()))
+    assert "Match report" in html and "Elsewhere" not in html
+    assert "Games &amp; results" in html
+    assert 'aria-current="page"' in html
+    assert f'href="/feeds/sections/{sport.slug}/rss/"' in html
+
+
+def test_empty_section_is_a_page_but_unknown_objects_are_404(client):
+    SectionFactory(name="Weather")
+    assert "No articles in this section yet" in page_text(client.get("/sections/weather/"))
+    for prefix in ("sections", "tags", "sources", "authors"):
+        assert client.get(f"/{prefix}/does-not-exist/").status_code == 404
+
+
+def test_source_page_shows_kind_homepage_description_and_count(client):
+    reuters = SourceFactory(name="Reuters", homepage="https://www.reuters.com/", description="A news agency.")
+    for _ in range(3):
+        CitationFactory(source=reuters)
+    CitationFactory(source=reuters, article=ArticleFactory(draft=True))
+    html = page_text(client.get(reuters.get_absolute_url()))
+    assert "Articles citing Reuters" in html
+    assert "News agency" in html and "A news agency." in html
+    assert 'href="https://www.reuters.com/"' in html
+    assert "3 articles" in html
+
+
+def test_author_page(client):
+    author = AuthorFactory(name="Ana Lima", bio="Covers <energy>.")
+    BylineFactory(author=author, article=ArticleFactory(headline="Oil prices"))
+    html = page_text(client.get(author.get_absolute_url()))
+    assert "Oil prices" in html and "Covers &lt;energy&gt;." in html and "1 article" in html
+
+
+def test_archive_by_year_and_month(client):
+    march = datetime.datetime(2024, 3, 5, 12, tzinfo=datetime.UTC)
+    ArticleFactory(headline="March story", published_at=march)
+    ArticleFactory(headline="May story", published_at=march.replace(month=5))
+    year = page_text(client.get("/archive/2024/"))
+    assert "March story" in year and "May story" in year and 'href="/archive/2024/03/"' in year
+    month = page_text(client.get("/archive/2024/03/"))
+    assert "March story" in month and "May story" not in month
+    assert 'href="/archive/2024/05/"' in month
+    for url in ("/archive/2024/13/", "/archive/2024/00/", "/archive/2023/", "/archive/0000/", "/archive/9999/12/"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_search_finds_published_articles_by_every_word(client):
+    ArticleFactory(headline="Flood warning in Bavaria", dek="Rivers rise")
+    ArticleFactory(headline="Flood warning draft", draft=True)
+    html = page_text(client.get("/search/", {"q": "flood rivers"}))
+    assert "Flood warning in Bavaria" in html and "draft" not in html.lower().split("</form>", 1)[1]
+    assert "1 result for" in html
+    assert 'name="robots" content="noindex"' in html
+
+
+@pytest.mark.parametrize("query", ["x" * 500, "bad\x00byte"])
+def test_bad_search_input_is_a_form_error(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+def test_empty_search_shows_the_form(client):
+    html = page_text(client.get("/search/"))
+    assert "Type one or more words" in html
+
+
+def test_staff_preview_of_a_draft_has_a_banner_and_is_never_cached(client, staff):
+    draft = ArticleFactory(headline="Work in progress", draft=True)
+    response = client.get(draft.get_absolute_url())
+    html = page_text(response)
+    assert "Draft / not published" in html
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "no-store" in response["Cache-Control"]
+    assert "application/ld+json" not in html
+
+
+def test_staff_preview_of_a_scheduled_article_says_when(client, staff):
+    scheduled = ArticleFactory(scheduled=True)
+    html = page_text(client.get(scheduled.get_absolute_url()))
+    assert "Scheduled for <time" in html and "/ not published" in html
+
+
+def test_public_article_for_staff_has_no_banner(client, staff):
+    html = page_text(client.get(ArticleFactory().get_absolute_url()))
+    assert "not published" not in html
+
+
+def test_conditional_get_answers_304(client):
+    article = FullArticleFactory()
+    for url in ("/", article.get_absolute_url(), article.section.get_absolute_url(), "/feeds/rss/"):
+        etag = client.get(url)["ETag"]
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304, url
+        assert client.get(url, headers={"if-none-match": '"stale"'}).status_code == 200, url
+
+
+def test_404_page_is_friendly(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_500_page_renders_without_a_database(rf, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_robots_txt_lists_both_sitemaps(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+    assert "Sitemap: http://127.0.0.1:8000/news-sitemap.xml" in text
+
+
+@pytest.mark.parametrize(
+    "url", ["/tags/a%00b/", "/articles/a%00/", "/feeds/tags/%00/rss/", "/search/?q=%00", "/?page=%00", "/?page=-1"]
+)
+def test_hostile_addresses_are_404_or_a_page_never_500(client, url):
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_featured_image_with_alt_text_caption_and_previews(client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 4), "navy").save(buffer, "PNG")
+    article = ArticleFactory(
+        featured_image=SimpleUploadedFile("grid.png", buffer.getvalue(), content_type="image/png"),
+        image_alt="Pylons <at> dusk",
+        image_caption="The northern line.",
+        image_credit="Jane Doe / Agency",
+    )
+    html = page_text(client.get(article.get_absolute_url()))
+    url = article.featured_image.url
+    assert f'<img src="{url}" alt="Pylons &lt;at&gt; dusk">' in html
+    assert "The northern line." in html and "Jane Doe / Agency" in html
+    assert f'<meta property="og:image" content="http://127.0.0.1:8000{url}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data["image"] == f"http://127.0.0.1:8000{url}"
+
+
+@pytest.mark.parametrize("query", ["москва", "МОСКВА", "Москва мэр", "東京"])
+def test_search_ignores_letter_case_in_every_script(client, query):
+    ArticleFactory(headline="Москва: мэр открыл 東京 выставку")
+    ArticleFactory(headline="Unrelated")
+    html = page_text(client.get("/search/", {"q": query}))
+    assert "1 result for" in html and "Москва: мэр" in html
+
+
+def test_hostile_names_are_escaped_on_every_page_and_feed(client):
+    name = "<script>alert(1)</script> & Co"
+    section = SectionFactory(name=f"Section {name}", description=name)
+    author = AuthorFactory(name=f"Author {name}", bio=name)
+    source = SourceFactory(name=f"Source {name}", description=name)
+    article = ArticleFactory(headline=name, dek=name, section=section, tags=[f"Tag {name}"])
+    BylineFactory(article=article, author=author)
+    CitationFactory(article=article, source=source)
+    tag = article.tags.get()
+    pages = [obj.get_absolute_url() for obj in (article, section, author, source, tag)]
+    feeds = [f"/feeds/{kind}/{obj.slug}/rss/" for kind, obj in (("sections", section), ("tags", tag))]
+    for url in ["/", "/search/?q=alert", *pages, *feeds, "/feeds/atom/", "/news-sitemap.xml"]:
+        body = client.get(url).content.decode()
+        assert "<script>alert" not in body, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in body, url
