@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -20,6 +21,7 @@ from django.utils.html import format_html
 from js_asset import Media
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.models import Tag as TaggitTag
 
 from . import permissions, services
 from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
@@ -42,11 +44,18 @@ from .preview import share_url
 # Its styles are set inline, which only staff pages allow.
 EDITOR_CSP = {"script-src": [SELF, NONCE], "style-src": [SELF, UNSAFE_INLINE]}
 
+# Our tags are articles.Tag; taggit's own model is unused and would only confuse the desk.
+admin.site.unregister(TaggitTag)
+
+# An address typed without a scheme is taken as https, as browsers do.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ArticleChildInline(admin.TabularInline):
     """Child rows follow their article: editable exactly when the article is."""
 
     extra = 0
+    formfield_overrides = URL_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)
@@ -132,7 +141,7 @@ class ArticleAdmin(VersionAdmin):
     # --- who sees and changes what (the rules are in articles.permissions) ---
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(permissions.viewable_articles(request.user))
+        return super().get_queryset(request).on_desk_of(request.user)
 
     def has_view_permission(self, request, obj=None):
         return permissions.may_view(request.user, obj)
@@ -327,11 +336,12 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SourceAliasInline]
+    formfield_overrides = URL_FIELDS
     action_form = MergeActionForm
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+        return super().get_queryset(request).annotate(citation_count=Count("citations")).order_by("name")
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj):
@@ -364,7 +374,7 @@ class TagAdmin(admin.ModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles")).order_by("name")
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):

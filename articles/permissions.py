@@ -1,7 +1,5 @@
 """Who may publish, and who may edit which article. The admin, its forms and its actions ask here."""
 
-from django.db.models import Q
-
 from .models import Article
 
 # The states a reporter may put an article in, and the only ones in which it stays theirs to edit.
@@ -11,11 +9,6 @@ UNPUBLISHED = (Article.Status.DRAFT, Article.Status.REVIEW)
 def may_publish(user):
     """Publish, schedule and unpublish articles, edit anyone's, add corrections, merge tags and sources."""
     return user.has_perm("articles.publish_article")
-
-
-def viewable_articles(user):
-    """A filter for the articles ``user`` sees on the desk: everything for editors, their own for reporters."""
-    return Q() if may_publish(user) else Q(created_by=user.pk)
 
 
 def may_edit(user, article=None):

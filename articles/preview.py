@@ -30,7 +30,7 @@ def article_for_token(token):
         pk, slug = int(data["pk"]), str(data["slug"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise Http404("This preview link is not valid or has expired.") from None
-    return get_object_or_404(Article.objects.select_related("section"), pk=pk, slug=slug)
+    return get_object_or_404(Article.objects.for_detail(), pk=pk, slug=slug)
 
 
 @method_decorator(never_cache, name="dispatch")

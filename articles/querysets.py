@@ -25,10 +25,16 @@ class ArticleQuerySet(models.QuerySet):
         """Drafts and articles in review."""
         return self.exclude(status="published")
 
-    def visible_to(self, user):
-        """Readers see published(); staff who may view articles also see drafts (with a banner)."""
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+    def on_desk_of(self, user):
+        """The articles ``user`` works on: all of them for editors, their own for everyone else."""
+        if user.has_perm("articles.publish_article"):
             return self
+        return self.filter(created_by=user.pk) if user.is_authenticated else self.none()
+
+    def visible_to(self, user):
+        """Readers see published(); staff also see the unpublished articles on their desk (under a banner)."""
+        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+            return self.published() | self.on_desk_of(user)
         return self.published()
 
     def for_listing(self):

@@ -6,13 +6,7 @@ from .converters import UnicodeSlugConverter
 from .preview import SharePreviewView
 from .sitemaps import SITEMAPS, news_sitemap
 
-
-class PublicSlugConverter(UnicodeSlugConverter):
-    # PostgreSQL refuses NUL in text: an address with one is a 404, not a 500.
-    regex = r"[^/\x00]+"
-
-
-register_converter(PublicSlugConverter, "uslug")
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "articles"
 

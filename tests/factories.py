@@ -67,6 +67,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Article
+        skip_postgeneration_save = True  # tags() saves its own rows
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)

@@ -22,16 +22,25 @@ def preview_path(token):
 
 
 def test_staff_see_a_draft_at_its_real_url_with_a_banner_and_anonymous_get_the_plain_404(client):
-    draft = ArticleFactory(draft=True, headline="Draft story")
+    reporter = desk.reporter()
+    draft = ArticleFactory(draft=True, headline="Draft story", created_by=reporter)
     missing = client.get("/articles/no-such-article/")
     anonymous = client.get(draft.get_absolute_url())
     assert anonymous.status_code == missing.status_code == 404
     assert anonymous.content == missing.content
-    staff = Client()
-    staff.force_login(desk.reporter())
-    response = staff.get(draft.get_absolute_url())
-    assert response.status_code == 200
-    assert "Draft / not published" in response.content.decode()
+    for user in (reporter, desk.editor()):
+        staff = Client()
+        staff.force_login(user)
+        response = staff.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert "Draft / not published" in response.content.decode()
+
+
+def test_a_reporter_previews_only_their_own_drafts_as_on_the_desk(client):
+    """The public preview follows the desk's rule: another reporter's draft does not exist for you."""
+    colleague_draft = ArticleFactory(draft=True, created_by=desk.reporter("colleague"))
+    client.force_login(desk.reporter("me"))
+    assert client.get(colleague_draft.get_absolute_url()).status_code == 404
 
 
 def test_share_link_shows_the_draft_without_an_account(client, settings):

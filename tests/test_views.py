@@ -37,7 +37,7 @@ def page_text(response):
 @pytest.fixture
 def staff(client):
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["view_article", "publish_article"]))
     client.force_login(user)
     return user
 

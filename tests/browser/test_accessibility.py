@@ -66,7 +66,7 @@ def test_staff_preview_banner_is_accessible(browser, live_server, client):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_article"))
     client.force_login(user)
-    draft = FullArticleFactory(draft=True)
+    draft = FullArticleFactory(draft=True, created_by=user)
     context = browser.new_context()
     cookie = client.cookies["sessionid"]
     context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
