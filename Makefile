@@ -17,7 +17,7 @@ run: install migrate seed
 	@echo "  Admin: http://127.0.0.1:$(PORT)/admin/"
 	@echo "  No admin login yet? In another terminal: $(BIN)/python manage.py createsuperuser"
 	@echo ""
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	NEWSROOM_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version)'

@@ -138,6 +138,9 @@ class ArticleAdmin(VersionAdmin):
     ]
     object_history_template = "admin/articles/article/object_history.html"
 
+    class Media:
+        css = {"all": ["css/desk.css"]}
+
     # --- who sees and changes what (the rules are in articles.permissions) ---
 
     def get_queryset(self, request):

@@ -104,6 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (editors saving, imports); wait instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A file, not memory, so the tests' parallel requests share one database, as a server's do.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # Redis is the shared cache of several app servers; one process alone can use local memory.
 if os.environ.get("REDIS_URL"):
