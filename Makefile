@@ -9,7 +9,7 @@ VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 # root needs no sudo; anyone else is asked for it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev browser vnu lint format migrate seed bench check clean
+.PHONY: run test install install-dev browser vnu lint format migrate seed seed-fixture bench check clean
 
 run: install migrate seed
 	@echo ""
@@ -41,6 +41,10 @@ migrate: install
 
 seed: install
 	$(MANAGE) loaddata seed
+
+# Rebuilds fixtures/seed.json from the seed text file (a test checks the two agree).
+seed-fixture: install
+	$(BIN)/python fixtures/build_seed.py
 
 # Browser tests drive Debian's Chromium (no browser download is possible or wanted) and the
 # HTML checker runs on Java.

@@ -1,7 +1,5 @@
 """The newsroom's data model: articles, who wrote them, what they cite, where they belong."""
 
-# Help texts use real typography (curly quotes and apostrophes): editors read them.
-
 import datetime
 
 import reversion

@@ -1,7 +1,5 @@
 """fixtures/seed.json: the seed article word for word, stable across databases and reloads."""
 
-# Real text in many scripts and with real typography is the point here, not a lookalike mistake.
-
 import datetime
 import json
 import os

@@ -1,7 +1,5 @@
 """`manage.py import_articles`: plain-text files in, articles out, all files or none."""
 
-# Real text in many scripts and with real typography is the point here, not a lookalike mistake.
-
 import datetime
 import io
 import os

@@ -1,7 +1,5 @@
 """The plain-text article format (articles.textformat): pure functions, no database."""
 
-# Real text in many scripts and with real typography is the point here, not a lookalike mistake.
-
 import pytest
 
 from articles.textformat import FormatError, ParsedArticle, decode, find_mentions, parse, parse_bytes

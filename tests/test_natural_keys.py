@@ -1,7 +1,5 @@
 """Natural keys: a dump of the articles app loads into another database, or over itself, unchanged."""
 
-# Real text in many scripts and with real typography is the point here, not a lookalike mistake.
-
 import pytest
 from django.core.management import call_command
 

@@ -1,7 +1,5 @@
 """Every headline, in any script or none, gets a unique, non-empty slug whose URL works."""
 
-# Real text in many scripts and with real typography is the point here, not a lookalike mistake.
-
 import pytest
 
 from articles.models import Article, Section, Source, Tag
