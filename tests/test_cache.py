@@ -1,0 +1,26 @@
+"""The cache: Redis when REDIS_URL is set (CI's PostgreSQL run), shared by sessions."""
+
+import os
+
+import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+
+from tests.factories import UserFactory
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set (CI sets it for the PostgreSQL run)")
+def test_redis_is_the_cache_when_configured():
+    assert isinstance(caches["default"], RedisCache)
+    cache.set("newsroom-test-key", "Київ ✓", timeout=30)
+    assert cache.get("newsroom-test-key") == "Київ ✓"
+    cache.delete("newsroom-test-key")
+
+
+@pytest.mark.django_db
+def test_a_login_survives_a_cache_flush(client):
+    """Sessions live in the cache and the database: losing the cache logs nobody out."""
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    cache.clear()
+    assert client.get("/admin/").status_code == 200
