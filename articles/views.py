@@ -4,8 +4,10 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView, dates
 
+from . import seo
 from .models import Article, Author, Section, Source, Tag
 
 PAGE_SIZE = 20
@@ -43,6 +45,9 @@ class ArticleDetailView(DetailView):
         if not self.object.is_public:
             response["X-Robots-Tag"] = "noindex"
             add_never_cache_headers(response)
+        else:
+            # With ConditionalGetMiddleware this answers If-Modified-Since with a 304 too.
+            response["Last-Modified"] = http_date(seo.modified_at(self.object).timestamp())
         return response
 
 

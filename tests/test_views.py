@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -222,6 +223,17 @@ def test_staff_preview_of_a_scheduled_article_says_when(client, staff):
 def test_public_article_for_staff_has_no_banner(client, staff):
     html = page_text(client.get(ArticleFactory().get_absolute_url()))
     assert "not published" not in html
+
+
+def test_article_answers_if_modified_since_and_a_correction_makes_it_fresh_again(client):
+    article = FullArticleFactory()
+    last_modified = client.get(article.get_absolute_url())["Last-Modified"]
+    assert client.get(article.get_absolute_url(), headers={"if-modified-since": last_modified}).status_code == 304
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        CorrectionFactory(article=article)
+        response = client.get(article.get_absolute_url(), headers={"if-modified-since": last_modified})
+    assert response.status_code == 200
+    assert response["Last-Modified"] != last_modified
 
 
 def test_conditional_get_answers_304(client):
