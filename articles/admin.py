@@ -122,7 +122,7 @@ class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
-    list_filter = [DeskStatusFilter, "section", "sources", "tagged_items__tag", "authors"]
+    list_filter = [DeskStatusFilter, "section", "language", "sources", "tagged_items__tag", "authors"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
@@ -132,7 +132,7 @@ class ArticleAdmin(VersionAdmin):
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
         ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
     ]

@@ -194,6 +194,7 @@ def _json_item(article):
             {"name": b.author.name, "url": seo.absolute_url(b.author.get_absolute_url())} for b in article.bylines.all()
         ],
         "tags": [tag.name for tag in article.tags.all()],
+        "language": article.language,
     }
 
 

@@ -1,6 +1,7 @@
 """Admin forms: the article form that refuses stale saves, and the inputs of the desk's actions."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -11,8 +12,8 @@ from .models import Article
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
-    "headline", "slug", "dek", "body", "status", "published_at", "section", "featured_image", "image_alt",
-    "image_caption", "image_credit",
+    "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
+    "image_alt", "image_caption", "image_credit",
 ]  # fmt: skip
 
 
@@ -23,6 +24,7 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ARTICLE_FIELDS
+        widgets = {"language": forms.Select(choices=settings.LANGUAGES)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

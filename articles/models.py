@@ -19,6 +19,16 @@ from .querysets import ArticleQuerySet
 from .text import sanitize_html, slugify, unique_slug
 
 
+def default_language():
+    return settings.NEWSROOM_LANGUAGE
+
+
+def validate_language(code):
+    """A language the site knows (settings.LANGUAGES, Django's list of BCP 47 codes)."""
+    if code not in dict(settings.LANGUAGES):
+        raise ValidationError(f"“{code}” is not a known language code (e.g. en, uk, ar, zh-hans).")
+
+
 class SlugManager(models.Manager):
     """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
 
@@ -226,6 +236,12 @@ class Article(models.Model):
     )
     image_caption = models.CharField(max_length=500, blank=True)
     image_credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
+    language = models.CharField(
+        max_length=12,
+        default=default_language,
+        validators=[validate_language],
+        help_text="The language the article is written in; screen readers, search engines and feeds use it.",
+    )
     version = models.PositiveIntegerField(
         default=1, editable=False, help_text="Goes up on every save; a save based on an older version is refused."
     )

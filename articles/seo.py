@@ -27,6 +27,11 @@ def http_url(url):
     return url if url and url.lower().startswith(("https://", "http://")) else ""
 
 
+def news_language(code):
+    """The language code Google News wants: ISO 639, except zh-cn and zh-tw for Chinese scripts."""
+    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code.lower(), code.split("-")[0].lower())
+
+
 def xml_text(text):
     return _NOT_XML.sub("", text) if text else text
 
@@ -74,7 +79,7 @@ def article_jsonld(article):
         "mainEntityOfPage": url,
         "headline": article.headline,
         "description": article.dek,
-        "inLanguage": settings.NEWSROOM_LANGUAGE,
+        "inLanguage": article.language,
         "datePublished": (article.published_at or article.created_at).isoformat(),
         "dateModified": modified_at(article).isoformat(),
         "articleSection": article.section.name,

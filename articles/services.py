@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -15,7 +16,18 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from . import permissions, textformat
-from .models import Article, BackgroundNote, Citation, Correction, Section, Source, SourceAlias, Tag, TaggedArticle
+from .models import (
+    Article,
+    BackgroundNote,
+    Citation,
+    Correction,
+    Section,
+    Source,
+    SourceAlias,
+    Tag,
+    TaggedArticle,
+    validate_language,
+)
 from .text import paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
@@ -49,7 +61,7 @@ class ImportResult:
         return [f for f in self.files if not f.created]
 
 
-def import_articles(paths, *, publish=False, progress=None):
+def import_articles(paths, *, publish=False, language=None, progress=None):
     """Create one article per plain-text file: all files or none.
 
     Every file is read and checked before anything is written, and ImportRejected lists every bad
@@ -57,6 +69,8 @@ def import_articles(paths, *, publish=False, progress=None):
     editor may have worked on that article since. ``progress(i, total, imported_file)`` is called
     after each file.
     """
+    language = language or settings.NEWSROOM_LANGUAGE
+    validate_language(language)
     parsed = _read_article_files(paths)
     now = timezone.now()
     result = ImportResult()
@@ -73,7 +87,12 @@ def import_articles(paths, *, publish=False, progress=None):
                 if section_key not in sections:
                     sections[section_key] = Section.objects.create(name=article.section)
                 created = _create_article(
-                    article, sections[section_key], sources, published_at=now if publish else None, path=path
+                    article,
+                    sections[section_key],
+                    sources,
+                    published_at=now if publish else None,
+                    language=language,
+                    path=path,
                 )
                 existing[key] = created.slug
                 imported = ImportedFile(path, created.slug, created=True)
@@ -135,7 +154,7 @@ def _sources_by_name():
     return names
 
 
-def _create_article(parsed, section, sources, *, published_at, path):
+def _create_article(parsed, section, sources, *, published_at, language, path):
     """The article with its notes and citations, as the first revision of its history."""
     with reversion.create_revision():
         reversion.set_comment(f"Imported from {Path(path).name}")
@@ -144,6 +163,7 @@ def _create_article(parsed, section, sources, *, published_at, path):
             dek=parsed.dek,
             body=paragraphs_to_html(parsed.paragraphs),
             section=section,
+            language=language,
             status=Article.Status.PUBLISHED if published_at else Article.Status.DRAFT,
             published_at=published_at,
         )

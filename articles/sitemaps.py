@@ -87,8 +87,8 @@ def news_sitemap(request):
     articles = (
         Article.objects.published()
         .published_since(timezone.now() - NEWS_WINDOW)
-        .only("slug", "headline", "published_at")
+        .only("slug", "headline", "published_at", "language")
         .order_by("-published_at", "-pk")[:NEWS_LIMIT]
     )
-    context = {"articles": articles, "language": settings.NEWSROOM_LANGUAGE}
+    context = {"articles": articles}
     return render(request, "sitemaps/news.xml", context, content_type="application/xml; charset=utf-8")

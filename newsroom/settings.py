@@ -159,7 +159,7 @@ TAGGIT_CASE_INSENSITIVE = True
 # The publication's identity, used in feeds, sitemaps and structured data.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")
+NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")  # the default language of new articles
 # How long an account-free preview link stays valid.
 NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 

@@ -54,6 +54,7 @@ def article_form_data(article, **changes):
         "dek": article.dek,
         "body": article.body,
         "section": article.section_id,
+        "language": article.language,
         "status": article.status,
         "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
         "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",

@@ -37,6 +37,11 @@ def http_url(url):
 
 
 @register.filter
+def news_language(code):
+    return seo.news_language(code)
+
+
+@register.filter
 def xml_text(text):
     return seo.xml_text(text)
 

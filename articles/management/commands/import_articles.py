@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import services
@@ -12,10 +13,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="Plain-text article files (UTF-8).")
         parser.add_argument("--publish", action="store_true", help="Publish the new articles now.")
+        parser.add_argument(
+            "--language", metavar="CODE", help="Language of the articles, e.g. uk or ar (default: NEWSROOM_LANGUAGE)."
+        )
 
-    def handle(self, *args, paths, publish, verbosity, **options):
+    def handle(self, *args, paths, publish, language, verbosity, **options):
         try:
-            result = services.import_articles(paths, publish=publish, progress=self.progress if verbosity else None)
+            result = services.import_articles(
+                paths, publish=publish, language=language, progress=self.progress if verbosity else None
+            )
+        except ValidationError as error:
+            raise CommandError(f"Nothing was imported: --language: {' '.join(error.messages)}") from None
         except services.ImportRejected as error:
             problems = "\n".join(f"  {problem}" for problem in error.problems)
             raise CommandError(
