@@ -6,15 +6,19 @@ import articles.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_editorial_groups'),
+        ("articles", "0002_editorial_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='language',
-            field=models.CharField(default=articles.models.default_language, help_text='The language the article is written in; screen readers, search engines and feeds use it.', max_length=12, validators=[articles.models.validate_language]),
+            model_name="article",
+            name="language",
+            field=models.CharField(
+                default=articles.models.default_language,
+                help_text="The language the article is written in; screen readers, search engines and feeds use it.",
+                max_length=12,
+                validators=[articles.models.validate_language],
+            ),
         ),
     ]
