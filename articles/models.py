@@ -280,8 +280,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.headline, max_length=self._meta.get_field("slug").max_length)
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
+        self._publish_now_if_untimed()
         self.body = sanitize_html(self.body)
         if not self._state.adding:
             # Every save is a new version, so a form opened on the old one is refused as stale.
@@ -296,6 +295,10 @@ class Article(models.Model):
     def clean(self):
         if self.featured_image and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
+        self._publish_now_if_untimed()
+
+    def _publish_now_if_untimed(self):
+        # "Published" with no time means "now"; the check constraint holds the database to it.
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
 
