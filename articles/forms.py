@@ -98,9 +98,9 @@ def stale_message(current, seen, submitted):
     latest = Version.objects.get_for_object(current).select_related("revision__user").first()
     who = ""
     if latest and latest.revision.user:
-        who = f" by {latest.revision.user.get_username()}"
+        who = f" ({latest.revision.user.get_username()})"
     lines = [
-        f"Someone else saved this article{who} after you opened it (your version {seen}, now version "
+        f"Someone else{who} saved this article after you opened it (your version {seen}, now version "
         f"{current.version}). Nothing was saved: your edits are still in the form below."
     ]
     changes, certain = changes_since(current, seen, submitted)

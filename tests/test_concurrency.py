@@ -36,7 +36,7 @@ def test_second_of_two_saves_from_the_same_version_is_refused_and_shows_what_cha
     response = second.post(url, article_form_data(opened, dek="Dek typed by the second editor"))
     assert response.status_code == 200, "the stale save must re-show the form"
     page = response.content.decode()
-    assert "Someone else saved this article by first" in page
+    assert "Someone else (first) saved this article after you opened it" in page
     assert "Headline by the first editor" in page  # what they changed, to merge
     assert "Dek typed by the second editor" in page  # the second editor's input is still there
     saved = Article.objects.get(pk=article.pk)

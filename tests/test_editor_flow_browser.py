@@ -94,7 +94,7 @@ def test_second_editors_stale_save_is_refused_with_what_changed(browser, live_se
     second.fill("#id_dek", "My new standfirst")
     second.click("input[name=_save]")
     error = second.locator(".errornote + .errorlist, ul.errorlist.nonfield").first
-    assert re.search(r"Someone else saved this article by first", error.inner_text())
+    assert re.search(r"Someone else \(first\) saved this article after you opened it", error.inner_text())
     assert "Budget vote delayed to Friday" in error.inner_text()
     assert second.input_value("#id_dek") == "My new standfirst"  # nothing the second editor typed is lost
     saved = Article.objects.get(pk=article.pk)
