@@ -24,7 +24,10 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ARTICLE_FIELDS
-        widgets = {"language": forms.Select(choices=settings.LANGUAGES)}
+        widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
+            "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
