@@ -41,7 +41,7 @@ class ArticleFeed(Feed):
         articles = Article.objects.published()
         if obj is not None:
             articles = articles.filter(**{self.article_filter: obj})
-        return articles.for_listing()[:FEED_SIZE]
+        return articles.for_listing().prefetch_related("corrections")[:FEED_SIZE]
 
     def title(self, obj):
         return seo.xml_text(f"{obj} {DASH} {settings.NEWSROOM_SITE_NAME}") if obj else settings.NEWSROOM_SITE_NAME
@@ -84,7 +84,7 @@ class ArticleFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return seo.updated_at(item) or item.published_at
+        return seo.modified_at(item)
 
 
 class SectionFeed(ArticleFeed):
@@ -189,7 +189,7 @@ def _json_item(article):
         "summary": article.dek,
         "content_html": article.body_html,
         "date_published": article.published_at.isoformat(),
-        "date_modified": (seo.updated_at(article) or article.published_at).isoformat(),
+        "date_modified": seo.modified_at(article).isoformat(),
         "authors": [
             {"name": b.author.name, "url": seo.absolute_url(b.author.get_absolute_url())} for b in article.bylines.all()
         ],
@@ -200,7 +200,7 @@ def _json_item(article):
 
 def json_feed(request):
     """The site's feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    articles = Article.objects.published().for_listing()[:FEED_SIZE]
+    articles = Article.objects.published().for_listing().prefetch_related("corrections")[:FEED_SIZE]
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": settings.NEWSROOM_SITE_NAME,

@@ -39,8 +39,6 @@ class SlugManager(models.Manager):
 class SlugModel(models.Model):
     """A named record with a unique slug derived from its name when left blank."""
 
-    slug_source = "name"
-
     objects = SlugManager()
 
     class Meta:
@@ -48,7 +46,7 @@ class SlugModel(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, getattr(self, self.slug_source))
+            self.slug = unique_slug(self, self.name)
         super().save(*args, **kwargs)
 
     def natural_key(self):

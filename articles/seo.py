@@ -37,17 +37,20 @@ def xml_text(text):
 
 
 def updated_at(article):
-    """When the article last changed after it was published, or None if it did not."""
-    if article.published_at and article.updated_at > article.published_at + UPDATE_GRACE:
-        return article.updated_at
-    return None
+    """When readers last had a change to hear about, or None: an edit after publication or a correction.
+
+    The corrections must be prefetched. Every "updated" or "modified" time the site shows comes from here.
+    """
+    if not article.published_at:
+        return None
+    edited = article.updated_at if article.updated_at > article.published_at + UPDATE_GRACE else None
+    corrected = [c.published_at for c in article.corrections.all() if c.published_at > article.published_at]
+    return max(filter(None, [edited, *corrected]), default=None)
 
 
 def modified_at(article):
-    """The latest of publication, update and corrections (the corrections must be prefetched)."""
-    times = [article.published_at or article.updated_at, updated_at(article)]
-    times += [correction.published_at for correction in article.corrections.all()]
-    return max(time for time in times if time)
+    """The last change of any kind, publication included (for sitemaps, JSON-LD and Last-Modified)."""
+    return updated_at(article) or article.published_at or article.updated_at
 
 
 def _person(author):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 from PIL import Image
 
-from articles.models import Source
+from articles.models import Article, Source
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -314,3 +314,22 @@ def test_hostile_names_are_escaped_on_every_page_and_feed(client):
         body = client.get(url).content.decode()
         assert "<script>alert" not in body, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in body, url
+
+
+def test_a_correction_is_the_updated_time_everywhere_readers_see_one(client):
+    """Page, Open Graph, JSON-LD, feeds and sitemap agree: a correction is an update; one dated before
+    publication is not."""
+    article = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=2))
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)  # no edit since publishing
+    corrected = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    CorrectionFactory(article=article, published_at=corrected)
+    CorrectionFactory(article=article, published_at=article.published_at - datetime.timedelta(days=1))
+    iso = corrected.isoformat(timespec="seconds")
+    html = page_text(client.get(article.get_absolute_url()))
+    assert f'Updated <time datetime="{iso}">' in html
+    assert f'<meta property="article:modified_time" content="{iso}">' in html
+    jsonld = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert jsonld["dateModified"] == corrected.isoformat()
+    assert json.loads(client.get("/feed.json").content)["items"][0]["date_modified"] == corrected.isoformat()
+    assert f"<updated>{iso}</updated>" in client.get("/feeds/atom/").content.decode()
+    assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap.xml").content.decode()

@@ -15,35 +15,18 @@ register = template.Library()
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.filter
-def absolute(path):
-    return seo.absolute_url(path)
-
-
-@register.filter
-def updated_at(article):
-    return seo.updated_at(article)
+# The public-URL, time and XML rules of articles.seo, as filters.
+register.filter("absolute", seo.absolute_url)
+register.filter("updated_at", seo.updated_at)
+register.filter("http_url", seo.http_url)
+register.filter("news_language", seo.news_language)
+register.filter("xml_text", seo.xml_text)
 
 
 @register.filter
 def isotime(value):
     """A machine-readable time for <time datetime>, sitemaps and meta tags (whole seconds, as HTML requires)."""
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
-@register.filter
-def http_url(url):
-    return seo.http_url(url)
-
-
-@register.filter
-def news_language(code):
-    return seo.news_language(code)
-
-
-@register.filter
-def xml_text(text):
-    return seo.xml_text(text)
 
 
 @register.simple_tag(takes_context=True)
