@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from . import cache
+
+        # Every model of this app is something readers see (articles and their children, sections, authors,
+        # sources, aliases, tags): any write to one retires every cached page.
+        for model in self.get_models():
+            post_save.connect(cache.content_changed, sender=model, dispatch_uid=f"page-cache-{model._meta.label}")
+            post_delete.connect(cache.content_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}")
+        m2m_changed.connect(cache.content_changed, dispatch_uid="page-cache-m2m")

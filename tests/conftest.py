@@ -59,3 +59,13 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """An empty cache for each test: a page cached by another test, whose rows were rolled back, must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

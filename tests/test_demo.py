@@ -41,7 +41,9 @@ def test_demo_articles_are_complete_marked_and_public():
     common = articles.filter(body__contains=demo.COMMON_WORD).count()
     assert 0.15 * 300 < common < 0.35 * 300
     # Some tags are much more common than others, for tag pages with many articles.
-    counts = sorted((t.tagged_articles.count() for t in Tag.objects.filter(slug__startswith=demo.DEMO_PREFIX)), reverse=True)
+    counts = sorted(
+        (t.tagged_articles.count() for t in Tag.objects.filter(slug__startswith=demo.DEMO_PREFIX)), reverse=True
+    )
     assert counts[0] > 5 * counts[len(counts) // 2]
 
 
@@ -74,4 +76,3 @@ def test_real_articles_are_never_touched():
     real.refresh_from_db()
     assert real.tags.count() == 2 and real.citations.count() == 2
     assert not Tag.objects.filter(slug__startswith=demo.DEMO_PREFIX).exists()
-

@@ -1,0 +1,260 @@
+"""The public page cache: anonymous pages served from Django's cache, never stale.
+
+How a page stays fresh without timers or purges:
+
+* The **content generation** is one integer in the cache (``GENERATION_KEY``). Any write a reader could see
+  (a save or delete of an article, its bylines, citations, notes, corrections or tags, or of a section, author,
+  source, alias or tag, including a fixture load or a revision restore) bumps it, through the signals connected
+  in ``ArticlesConfig.ready()``. It is bumped at once and again when the transaction commits, so a page rendered
+  from not-yet-committed data is retired too. Every page key and ETag contains it, so after a change every page
+  is rendered afresh (the old entries simply expire).
+* The **next scheduled publication** is folded into the key and caps every lifetime: when it arrives, the keys
+  change and the article is live on time, with no job. It is read once per generation (an indexed query).
+* A revalidation is answered from these two values alone: the ETag is ``W/"<generation>.<next>.<url hash>"``,
+  not a hash of the body, so a 304 costs no rendering and no database query.
+
+Only anonymous GET requests for public pages are cached: no session cookie (staff have one), not the desk
+(``/admin/``) nor share links (``/preview/``), and only 200 responses without Set-Cookie or a private /
+no-store Cache-Control. Such a page cannot depend on a cookie, so ``Vary: Cookie`` is dropped and the response
+says ``Cache-Control: public, max-age=0, s-maxage=N, stale-while-revalidate=N``: browsers revalidate every time
+(cheaply), a CDN may keep it ``NEWSROOM_SHARED_CACHE_SECONDS``. Bodies are stored compressed (Brotli or gzip,
+as the client accepts: RFC 9110 section 12.5.3), once per fill, not per hit; public pages hold no secret, so
+compression cannot leak one (BREACH).
+"""
+
+import datetime
+import gzip
+import hashlib
+import math
+import time
+
+import brotli
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+GENERATION_KEY = "newsroom:generation"
+CHANGED_KEY = "newsroom:changed-at"
+EXCLUDED_PREFIXES = ("/admin/", "/preview/")
+MIN_COMPRESS = 500  # bytes: smaller bodies are not worth a Content-Encoding
+
+
+def page_cache_seconds():
+    return settings.NEWSROOM_PAGE_CACHE_SECONDS
+
+
+# --- The content generation ----------------------------------------------------------------------------
+
+
+def generation():
+    """The current content generation (an int); a flushed cache starts from the clock, never from an old value."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump():
+    """Retire every cached page: call after any change readers could see. Safe inside a transaction."""
+    _bump_now()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump_now)
+
+
+def _bump_now():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache (first use or flushed): start from the clock
+        generation()
+    cache.set(CHANGED_KEY, time.time(), timeout=None)
+
+
+def content_changed(sender, **kwargs):
+    """Signal receiver (post_save, post_delete, m2m_changed) for every model readers see."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        bump()
+
+
+class State:
+    """What every page's freshness depends on: the generation and the next scheduled publication."""
+
+    def __init__(self, generation, next_publication, last_modified):
+        self.generation = generation
+        self.next_publication = next_publication  # a Unix time, or None when nothing is scheduled
+        self.last_modified = last_modified  # Unix time of the last change readers could see
+
+    @property
+    def token(self):
+        return f"{self.generation}.{int(self.next_publication or 0)}"
+
+    def lifetime(self, now):
+        """Seconds a page may be kept: the configured time, but never past the next publication."""
+        seconds = page_cache_seconds()
+        if self.next_publication is not None:
+            seconds = min(seconds, math.ceil(self.next_publication - now))
+        return max(seconds, 1)
+
+
+def current_state():
+    """The State, read from the cache; two indexed queries once per generation (and per publication)."""
+    now = time.time()
+    gen = generation()
+    key = f"newsroom:state:{gen}"
+    state = cache.get(key)
+    if state is None or (state.next_publication is not None and state.next_publication <= now):
+        state = _compute_state(gen, now)
+        cache.set(key, state, timeout=state.lifetime(now))
+    return state
+
+
+def _compute_state(gen, now):
+    from .models import Article
+
+    moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
+    upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+    latest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True).first()
+    changed = cache.get(CHANGED_KEY) or 0
+    last_modified = max(changed, latest.timestamp() if latest else 0) or moment.timestamp()
+    return State(gen, upcoming.timestamp() if upcoming else None, last_modified)
+
+
+# --- The middleware ------------------------------------------------------------------------------------
+
+
+def is_cacheable_request(request):
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and page_cache_seconds() > 0
+        and not request.path_info.startswith(EXCLUDED_PREFIXES)
+        and not request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
+    )
+
+
+def is_cacheable_response(response):
+    control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not any(word in control for word in ("private", "no-store", "no-cache"))
+    )
+
+
+def accepted_encoding(request):
+    """'br', 'gzip' or '' for the best encoding the client accepts (ignoring q-values other than 0)."""
+    offered = {}
+    for part in request.META.get("HTTP_ACCEPT_ENCODING", "")[:200].split(","):
+        name, _, params = part.strip().partition(";")
+        offered[name.strip().lower()] = params.replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}
+    for encoding in ("br", "gzip"):
+        if offered.get(encoding, offered.get("*", False)):
+            return encoding
+    return ""
+
+
+def compress(body, encoding):
+    if encoding == "br":
+        return brotli.compress(body, quality=5)
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous public pages from the cache, and answers revalidations without rendering.
+
+    Place it after SecurityMiddleware and WhiteNoiseMiddleware, before SessionMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        now = time.time()
+        state = current_state()
+        encoding = accepted_encoding(request)
+        url_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        etag = f'W/"{state.token}.{url_hash[:16]}"'
+        key = f"newsroom:page:{state.token}:{encoding}:{url_hash}"
+        cached = cache.get(key)
+        if cached is not None:
+            status, headers, body = cached
+            if self._not_modified(request, etag, state, now, known_page=True):
+                return self._not_modified_response(headers)
+            response = HttpResponse(body, status=status)
+            for name, value in headers:
+                response[name] = value
+            last_modified = self._last_modified(state, now)
+            if last_modified is not None:  # stored before its second was over, perhaps
+                response["Last-Modified"] = http_date(last_modified)
+            return response
+        if self._not_modified(request, etag, state, now, known_page=False):
+            return self._not_modified_response(self._freshness_headers(etag, state, now))
+        response = self.get_response(request)
+        if is_cacheable_response(response):
+            self._store(response, key, etag, state, now, encoding)
+        return response
+
+    def _not_modified(self, request, etag, state, now, *, known_page):
+        client_etags = request.META.get("HTTP_IF_NONE_MATCH")
+        if client_etags:
+            return any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in parse_etags(client_etags))
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        last_modified = self._last_modified(state, now)
+        # A date says nothing about a URL that was never a page: only a page in the cache is answered by date.
+        return known_page and since is not None and last_modified is not None and since >= last_modified
+
+    def _last_modified(self, state, now):
+        """Last-Modified in whole seconds, or None while the second of the last change is not over.
+
+        HTTP dates have one-second resolution, so a page sent in the same second as a change could be followed
+        by another change in that second with the same date; a client would then get a 304 for a changed page.
+        Sending no date until the second is over rules that out (RFC 9110 section 8.8.2.2: a date is a reliable
+        validator only a second after it).
+        """
+        second = int(state.last_modified)
+        return second if int(now) > second else None
+
+    def _freshness_headers(self, etag, state, now):
+        shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
+        headers = [
+            ("ETag", etag),
+            ("Cache-Control", f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}"),
+            ("Vary", "Accept-Encoding"),
+        ]
+        last_modified = self._last_modified(state, now)
+        if last_modified is not None:
+            headers.append(("Last-Modified", http_date(last_modified)))
+        return headers
+
+    def _not_modified_response(self, headers):
+        response = HttpResponseNotModified()
+        for name, value in headers:
+            if name in {"ETag", "Cache-Control", "Vary", "Last-Modified", "Content-Location", "Expires"}:
+                response[name] = value
+        return response
+
+    def _store(self, response, key, etag, state, now, encoding):
+        # The request had no cookie, so the page cannot depend on one (the view may still have looked).
+        vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip() and v.strip().lower() != "cookie"]
+        if vary:
+            response["Vary"] = ", ".join(vary)
+        elif response.has_header("Vary"):
+            del response["Vary"]
+        if encoding and len(response.content) >= MIN_COMPRESS and not response.has_header("Content-Encoding"):
+            response.content = compress(response.content, encoding)
+            response["Content-Encoding"] = encoding
+            response["Content-Length"] = str(len(response.content))
+        patch_vary_headers(response, ["Accept-Encoding"])
+        for name in ("ETag", "Last-Modified", "Cache-Control"):
+            if response.has_header(name):
+                del response[name]
+        for name, value in self._freshness_headers(etag, state, now):
+            if name != "Vary":
+                response[name] = value
+        cache.set(key, (response.status_code, list(response.items()), response.content), state.lifetime(now))
