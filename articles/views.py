@@ -4,10 +4,8 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView, dates
 
-from . import seo
 from .models import Article, Author, Section, Source, Tag
 
 PAGE_SIZE = 20
@@ -42,12 +40,12 @@ class ArticleDetailView(DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
+        # No Last-Modified from the article's own times: the page also shows related articles, sections and
+        # corrections, and an edit soon after publication does not move seo.modified_at(). Readers get the
+        # page cache's validators (articles/cache.py); staff get an ETag of the body.
         if not self.object.is_public:
             response["X-Robots-Tag"] = "noindex"
             add_never_cache_headers(response)
-        else:
-            # With ConditionalGetMiddleware this answers If-Modified-Since with a 304 too.
-            response["Last-Modified"] = http_date(seo.modified_at(self.object).timestamp())
         return response
 
 
