@@ -257,7 +257,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
-        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        # Public lists read articles newest first (status, then the full ordering), so the database walks an
+        # index and stops after one page instead of sorting the archive; sections have their own.
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-created_at"], name="article_public_idx"),
+            models.Index(fields=["section", "status", "-published_at", "-created_at"], name="article_section_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -444,6 +449,7 @@ class Correction(ArticleChild):
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
         ]
+        indexes = [models.Index(fields=["-published_at"], name="correction_time_idx")]  # the corrections feed
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.article}"
@@ -464,6 +470,8 @@ class TaggedArticle(ItemBase):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_article_unique")]
+        # A tag's newest articles (related articles, tag pages) without visiting its older ones.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_article_tag_idx")]
 
     def natural_key(self):
         return (self.content_object.slug, self.tag.name)

@@ -4,6 +4,9 @@ from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+# How many recently tagged articles the related-articles list weighs (see related_to()).
+RELATED_CANDIDATES = 300
+
 
 class ArticleQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
@@ -68,12 +71,27 @@ class ArticleQuerySet(models.QuerySet):
         model = self.model._meta.get_field(relation).related_model
         return Prefetch(relation, queryset=model.objects.select_related(foreign_key))
 
-    def related_to(self, article):
-        """Articles sharing tags with ``article``, those sharing most first."""
+    def related_to(self, article, candidates=RELATED_CANDIDATES):
+        """Articles sharing tags with ``article``, those sharing most first, among the newest that share any.
+
+        Only the ``candidates`` newest articles (by id) carrying any of its tags are weighed, found by one
+        bounded subquery on the (tag, article) index, so the cost does not grow with the archive: a tag on half
+        of 100,000 articles costs what a tag on 500 does. ``article``'s tags should be prefetched.
+        """
+        from .models import TaggedArticle  # the models import this module
+
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if not tag_ids:
+            return self.none()
+        recent = (
+            TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .exclude(content_object_id=article.pk)
+            .order_by("-content_object_id")
+            .values("content_object_id")[:candidates]
+        )
         return (
-            self.filter(tagged_items__tag__in=article.tagged_items.values("tag"))
-            .exclude(pk=article.pk)
-            .annotate(shared_tags=Count("tagged_items"))
+            self.filter(pk__in=recent)
+            .annotate(shared_tags=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids)))
             .order_by("-shared_tags", "-published_at", "-pk")
         )
 

@@ -38,12 +38,24 @@ def slugify(value: str, max_length: int = 80) -> str:
     return slug.strip("-")
 
 
+# unique_slug() tries this many numbered slugs in one indexed lookup before it scans for a free number.
+SLUG_TRIES = 20
+
+
 def unique_slug(instance, value: str, *, field: str = "slug", max_length: int = 80) -> str:
-    """A slug for ``value`` that no other row of ``instance``'s model has."""
+    """A slug for ``value`` that no other row of ``instance``'s model has: ``base``, else ``base-2``, ``base-3``...
+
+    The usual case is one lookup of SLUG_TRIES exact values on the unique index (a LIKE prefix scan cannot use
+    the index on SQLite, and cost a second per import of 500 files at 100,000 articles); only a base with that
+    many numbered namesakes falls back to reading all of them.
+    """
     base = slugify(value, max_length=max_length - 8) or SLUG_FALLBACK
     manager = type(instance)._default_manager
     others = manager.exclude(pk=instance.pk) if instance.pk else manager.all()
-    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
+    candidates = [base, *(f"{base}-{n}" for n in range(2, SLUG_TRIES + 1))]
+    taken = set(others.filter(**{f"{field}__in": candidates}).values_list(field, flat=True))
+    if len(taken) == len(candidates):
+        taken |= set(others.filter(**{f"{field}__startswith": f"{base}-"}).values_list(field, flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -1,18 +1,63 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
 from django import forms
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, dates
 
 from .models import Article, Author, Section, Source, Tag
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
+# Lists stop after this many pages (2,000 articles): deeper offsets cost more with every page, and older
+# articles are a click away in the archive by year and month, whose lists are short.
+MAX_PAGES = 100
 
 
-class HomeView(ListView):
+class CappedPaginator(Paginator):
+    """Counts at most MAX_PAGES pages of rows, so no request counts the whole archive.
+
+    ``capped`` says that there are more rows than the pages show ("2,000+ articles").
+    """
+
+    @cached_property
+    def count(self):
+        limit = MAX_PAGES * self.per_page
+        # No ORDER BY: the database stops after limit + 1 rows instead of sorting every match first.
+        found = self.object_list.order_by()[: limit + 1].count()
+        self.capped = found > limit
+        return min(found, limit)
+
+    capped = False
+
+    def _get_page(self, object_list, *args, **kwargs):
+        # A list, so the template can name the page's last article (the link to older ones in the archive).
+        return super()._get_page(list(object_list), *args, **kwargs)
+
+
+class CappedListMixin:
+    paginator_class = CappedPaginator
+
+
+def archive_years():
+    """The years with public articles, newest first; computed once per content generation (articles/cache.py)."""
+    from .cache import current_state
+
+    state = current_state()
+    key = f"newsroom:archive-years:{state.token}"
+    years = cache.get(key)
+    if years is None:
+        years = list(Article.objects.published().dates("published_at", "year", order="DESC"))
+        cache.set(key, years, timeout=state.lifetime(timezone.now().timestamp()))
+    return years
+
+
+class HomeView(CappedListMixin, ListView):
     """The lead story and the latest articles."""
 
     template_name = "articles/home.html"
@@ -22,8 +67,7 @@ class HomeView(ListView):
         return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        years = Article.objects.published().dates("published_at", "year", order="DESC")
-        return super().get_context_data(archive_years=years, **kwargs)
+        return super().get_context_data(archive_years=archive_years(), **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -49,7 +93,7 @@ class ArticleDetailView(DetailView):
         return response
 
 
-class FilteredListView(ListView):
+class FilteredListView(CappedListMixin, ListView):
     """Published articles of one section, tag, source or author, with that object's feeds."""
 
     model = None
@@ -91,7 +135,7 @@ class AuthorView(FilteredListView):
     model, kind, article_filter = Author, "author", "authors"
 
 
-class ArchiveMixin:
+class ArchiveMixin(CappedListMixin):
     date_field = "published_at"
     paginate_by = PAGE_SIZE
     make_object_list = True
@@ -117,7 +161,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search articles", max_length=200, required=False, strip=True)
 
 
-class SearchView(ListView):
+class SearchView(CappedListMixin, ListView):
     """Published articles containing every word of ?q=. Bad input is a form error, not a server error."""
 
     template_name = "articles/search.html"

@@ -68,3 +68,25 @@ def test_sections_sources_and_tags_get_slugs_in_any_script():
     assert tag.slug == "володимир-зеленський"
     assert Tag.objects.create(name="🇺🇦").slug == "tag"
     assert Section.objects.get(slug="новини") and Source.objects.get(slug="європейська-правда")
+
+
+def test_a_free_slug_is_found_by_exact_lookups_not_a_prefix_scan():
+    """LIKE 'base%' cannot use the slug index on SQLite: at 100,000 articles it made imports crawl."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(headline="Grain deal")
+    ArticleFactory(headline="Grain deal extended")  # shares the prefix, not the slug
+    with CaptureQueriesContext(connection) as captured:
+        article = ArticleFactory(headline="Grain deal")
+    assert article.slug == "grain-deal-2"
+    slug_queries = [q["sql"] for q in captured.captured_queries if "slug" in q["sql"] and "SELECT" in q["sql"]]
+    assert slug_queries and not any("LIKE" in sql.upper() for sql in slug_queries)
+
+
+def test_many_namesakes_still_get_the_next_free_number():
+    from articles.text import SLUG_TRIES
+
+    slugs = [ArticleFactory(headline="Daily briefing").slug for _ in range(SLUG_TRIES + 3)]
+    assert len(set(slugs)) == len(slugs)
+    assert slugs[-1] == f"daily-briefing-{SLUG_TRIES + 3}"
