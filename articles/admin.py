@@ -24,6 +24,7 @@ from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
 from . import permissions, services
+from .admin_filters import AuthorNameFilter, SourceNameFilter, TagNameFilter
 from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
 from .models import (
     Article,
@@ -122,7 +123,9 @@ class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
-    list_filter = [DeskStatusFilter, "section", "language", "sources", "tagged_items__tag", "authors"]
+    # Tags, sources and authors are typed, not listed: an archive has thousands of them (admin_filters.py).
+    list_filter = [DeskStatusFilter, "section", "language", SourceNameFilter, TagNameFilter, AuthorNameFilter]
+    show_full_result_count = False  # "N results (M total)" would count the whole archive on every page
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"

@@ -44,17 +44,27 @@ class CappedListMixin:
     paginator_class = CappedPaginator
 
 
-def archive_years():
-    """The years with public articles, newest first; computed once per content generation (articles/cache.py)."""
+def per_generation(name, compute):
+    """``compute()``, kept in the cache until the content changes or the next article goes live (cache.py).
+
+    For lists of dates, whose query reads every public article of the archive (or of a year).
+    """
     from .cache import current_state
 
     state = current_state()
-    key = f"newsroom:archive-years:{state.token}"
-    years = cache.get(key)
-    if years is None:
-        years = list(Article.objects.published().dates("published_at", "year", order="DESC"))
-        cache.set(key, years, timeout=state.lifetime(timezone.now().timestamp()))
-    return years
+    key = f"newsroom:{name}:{state.token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=state.lifetime(timezone.now().timestamp()))
+    return value
+
+
+def archive_years():
+    """The years with public articles, newest first."""
+    return per_generation(
+        "archive-years", lambda: list(Article.objects.published().dates("published_at", "year", order="DESC"))
+    )
 
 
 class HomeView(CappedListMixin, ListView):
@@ -142,6 +152,11 @@ class ArchiveMixin(CappedListMixin):
 
     def get_queryset(self):
         return Article.objects.published()
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # The months of a year: a read of every article of that year, so once per content generation.
+        key = f"date-list:{self.request.path}:{date_type}:{ordering}"
+        return per_generation(key, lambda: list(super(ArchiveMixin, self).get_date_list(queryset, date_type, ordering)))
 
     def get_dated_queryset(self, **lookup):
         # Only the listed articles need their bylines and tags; the next/previous links need one date each.

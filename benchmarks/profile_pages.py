@@ -52,7 +52,6 @@ def pages():
         "tag rss": f"/feeds/tags/{tag.slug}/rss/",
         "json": "/feed.json",
         "corrections": "/feeds/corrections/rss/",
-        "sitemap": "/sitemap.xml",
         "news sitemap": "/news-sitemap.xml",
     }
 
