@@ -9,7 +9,7 @@ VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 # root needs no sudo; anyone else is asked for it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev browser vnu lint format migrate seed seed-fixture bench check clean
+.PHONY: run test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-render check clean
 
 run: install migrate seed
 	@echo ""
@@ -73,7 +73,17 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev
+# The site under load (gunicorn + wrk) at 1,000 and 100,000 articles on SQLite and PostgreSQL; writes
+# bench/<date>/report.md. Not part of `make test`. `make bench-render` is the quick in-process comparison.
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python benchmarks/serve.py
+
+bench-render: install-dev
 	$(BIN)/python benchmarks/run.py
 
 clean:
