@@ -129,19 +129,24 @@ def is_cacheable_request(request):
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
         and page_cache_seconds() > 0
         and not request.path_info.startswith(EXCLUDED_PREFIXES)
         and not request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
     )
 
 
-def is_cacheable_response(response):
+def is_cacheable_response(request, response):
+    """A 200 for everyone: no cookie set, no CSRF token in it, not private, varying on nothing but the cookie."""
     control = response.get("Cache-Control", "")
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
     return (
         response.status_code == 200
         and not response.streaming
         and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token belongs to one client
         and not any(word in control for word in ("private", "no-store", "no-cache"))
+        and vary <= {"cookie", "accept-encoding"}
     )
 
 
@@ -196,7 +201,7 @@ class PublicPageCacheMiddleware:
         if self._not_modified(request, etag, state, now, known_page=False):
             return self._not_modified_response(self._freshness_headers(etag, state, now))
         response = self.get_response(request)
-        if is_cacheable_response(response):
+        if is_cacheable_response(request, response):
             self._store(response, key, etag, state, now, encoding)
         return response
 

@@ -250,3 +250,22 @@ def test_a_change_inside_a_transaction_bumps_at_once_and_again_on_commit(client)
     assert during > before
     assert cache.get("newsroom:generation") >= during
     assert Article.objects.count() == 0
+
+
+def test_a_page_with_a_csrf_token_is_never_cached(rf):
+    """A form's CSRF token belongs to one client; such a page must not be served to anyone else."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from articles.cache import PublicPageCacheMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(get_token(request))
+        return HttpResponse(f"<form>{calls[-1]}</form>")
+
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(rf.get("/newsletter/"))
+    middleware(rf.get("/newsletter/"))
+    assert len(calls) == 2
