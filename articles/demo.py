@@ -169,11 +169,32 @@ def _analyze():
 def _write_chunk(rng, cast, vocabulary, prefix, start, size, now):
     span = YEARS * 365 * 24 * 3600
     articles = [_article(rng, cast, vocabulary, prefix, start + i, now, span) for i in range(size)]
-    Article.objects.bulk_create(articles, batch_size=500)
-    # The auto_now fields were set to this moment on insert; a demo article was last edited when published.
-    published = [a.pk for a in articles if a.published_at]
-    Article.objects.filter(pk__in=published).update(created_at=F("published_at"), updated_at=F("published_at"))
+    connection = connections[router.db_for_write(Article)]
+    if connection.vendor == "postgresql":
+        _copy_articles(connection, articles, now)
+    else:
+        Article.objects.bulk_create(articles, batch_size=500)
+        # The auto_now fields were set to this moment on insert; a demo article was last edited when published.
+        published = [a.pk for a in articles if a.published_at]
+        Article.objects.filter(pk__in=published).update(created_at=F("published_at"), updated_at=F("published_at"))
     _write_children(rng, cast, articles, now)
+
+
+def _copy_articles(connection, articles, now):
+    """PostgreSQL: ids from the table's sequence, then one COPY (bulk_create's INSERT ... RETURNING is slower)."""
+    table = Article._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(articles)]
+        )
+        for article, (pk,) in zip(articles, cursor.fetchall(), strict=True):
+            article.pk = pk
+            article.created_at = article.updated_at = article.published_at or now
+        fields = Article._meta.concrete_fields
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for article in articles:
+                copy.write_row([field.get_prep_value(getattr(article, field.attname)) for field in fields])
 
 
 def _article(rng, cast, vocabulary, prefix, n, now, span):
@@ -246,12 +267,19 @@ def _insert(model, values):
     connection = connections[router.db_for_write(model)]
     fields = [model._meta.get_field(name) for name in CHILD_COLUMNS[model]]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        # COPY is several times faster than INSERT there; psycopg adapts each value itself.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
     placeholders = ", ".join(["%s"] * len(fields))
     if model is Correction:  # times go through the backend's adapter (SQLite stores text)
         values = [(*row[:-1], connection.ops.adapt_datetimefield_value(row[-1])) for row in values]
     with connection.cursor() as cursor:
         cursor.executemany(
             # Names come from our models, values go as parameters.
-            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
             values,
         )
