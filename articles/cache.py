@@ -168,6 +168,12 @@ def compress(body, encoding):
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+def page_key(state, encoding, full_path):
+    """(cache key, ETag) of the page at ``full_path`` (path and query string) in ``state``."""
+    url_hash = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
+    return f"newsroom:page:{state.token}:{encoding}:{url_hash}", f'W/"{state.token}.{url_hash[:16]}"'
+
+
 class PublicPageCacheMiddleware:
     """Serves anonymous public pages from the cache, and answers revalidations without rendering.
 
@@ -183,9 +189,7 @@ class PublicPageCacheMiddleware:
         now = time.time()
         state = current_state()
         encoding = accepted_encoding(request)
-        url_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-        etag = f'W/"{state.token}.{url_hash[:16]}"'
-        key = f"newsroom:page:{state.token}:{encoding}:{url_hash}"
+        key, etag = page_key(state, encoding, request.get_full_path())
         cached = cache.get(key)
         if cached is not None:
             status, headers, body = cached
