@@ -91,9 +91,9 @@ class State:
     def token(self):
         return f"{self.generation}.{int(self.next_publication or 0)}"
 
-    def lifetime(self, now):
-        """Seconds a page may be kept: the configured time, but never past the next publication."""
-        seconds = page_cache_seconds()
+    def lifetime(self, now, seconds=None):
+        """Seconds a page (or ``seconds``, for other data) may be kept, but never past the next publication."""
+        seconds = page_cache_seconds() if seconds is None else seconds
         if self.next_publication is not None:
             seconds = min(seconds, math.ceil(self.next_publication - now))
         return max(seconds, 1)
@@ -107,7 +107,7 @@ def current_state():
     state = cache.get(key)
     if state is None or (state.next_publication is not None and state.next_publication <= now):
         state = _compute_state(gen, now)
-        cache.set(key, state, timeout=state.lifetime(now))
+        cache.set(key, state, timeout=state.lifetime(now, 3600))  # even when pages are not cached
     return state
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -40,7 +41,7 @@ class ArticleFeed(Feed):
     def items(self, obj):
         articles = Article.objects.published()
         if obj is not None:
-            articles = articles.filter(**{self.article_filter: obj})
+            articles = articles.linked_to(self.article_filter, obj)
         return articles.for_listing().prefetch_related("corrections")[:FEED_SIZE]
 
     def title(self, obj):
@@ -116,8 +117,10 @@ class CorrectionsFeed(ArticleFeed):
     kind = "corrections"
 
     def items(self, obj):
+        # EXISTS, not IN: the newest corrections are read first and each checked, instead of listing the archive.
+        public = Article.objects.published().filter(pk=OuterRef("article_id"))
         return (
-            Correction.objects.filter(article__in=Article.objects.published())
+            Correction.objects.filter(Exists(public))
             .select_related("article")
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )

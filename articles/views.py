@@ -17,6 +17,7 @@ RELATED_COUNT = 4
 # Lists stop after this many pages (2,000 articles): deeper offsets cost more with every page, and older
 # articles are a click away in the archive by year and month, whose lists are short.
 MAX_PAGES = 100
+DATA_CACHE_SECONDS = 3600  # per_generation() values; a change retires them at once anyway
 
 
 class CappedPaginator(Paginator):
@@ -56,7 +57,8 @@ def per_generation(name, compute):
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=state.lifetime(timezone.now().timestamp()))
+        # Not the page cache's lifetime: this stays useful when pages are not cached (0).
+        cache.set(key, value, timeout=state.lifetime(timezone.now().timestamp(), DATA_CACHE_SECONDS))
     return value
 
 
@@ -118,7 +120,7 @@ class FilteredListView(CappedListMixin, ListView):
 
     def get_queryset(self):
         self.object = get_object_or_404(self.model, slug=self.kwargs["slug"])
-        return Article.objects.published().filter(**{self.article_filter: self.object}).for_listing()
+        return Article.objects.published().linked_to(self.article_filter, self.object).for_listing()
 
     def get_context_data(self, **kwargs):
         feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in ("rss", "atom")}

@@ -48,3 +48,22 @@ def test_archive_years_are_computed_once_per_change(client):
     assert len(captured) == 0
     ArticleFactory(published_at=ArticleFactory().published_at.replace(year=2001))
     assert [d.year for d in views.archive_years()][-1] == 2001
+
+
+@pytest.mark.parametrize("dense", [1, 1000])
+def test_linked_articles_are_the_same_whichever_way_they_are_read(dense):
+    from tests.factories import BylineFactory, CitationFactory
+
+    tagged = [ArticleFactory(tags=["Energy"]) for _ in range(3)]
+    ArticleFactory(tags=["Energy"], draft=True)
+    ArticleFactory(tags=["Other"])
+    citation = CitationFactory()
+    byline = BylineFactory()
+    tag = tagged[0].tags.get()
+    published = Article.objects.published()
+    assert list(published.linked_to("tags", tag, dense=dense)) == sorted(
+        tagged, key=lambda a: (a.published_at, a.created_at), reverse=True
+    )
+    assert list(published.linked_to("sources", citation.source, dense=dense)) == [citation.article]
+    assert list(published.linked_to("authors", byline.author, dense=dense)) == [byline.article]
+    assert list(published.linked_to("section", citation.article.section, dense=dense))
