@@ -50,7 +50,7 @@ def test_archive_years_are_computed_once_per_change(client):
     assert [d.year for d in views.archive_years()][-1] == 2001
 
 
-@pytest.mark.parametrize("dense", [1, 1000])
+@pytest.mark.parametrize("dense", [0, 1, 1000])
 def test_linked_articles_are_the_same_whichever_way_they_are_read(dense):
     from tests.factories import BylineFactory, CitationFactory
 
