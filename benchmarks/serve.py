@@ -132,7 +132,11 @@ class Server:
 
     def __exit__(self, *exc):
         os.killpg(self.process.pid, signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker stuck in a long request
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
     def worker_rss_mb(self):
         children = run("ps", "-o", "pid=", "--ppid", str(self.process.pid)).split()
@@ -319,15 +323,15 @@ def plot(results, path):
 
 def main():
     kinds = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+    out = ROOT / "bench" / time.strftime("%Y-%m-%d")
+    out.mkdir(parents=True, exist_ok=True)
     results = {}
     for kind in kinds:
         if kind == "postgres" and subprocess.run(["pg_isready", "-d", POSTGRES], capture_output=True).returncode:
             print(f"PostgreSQL does not answer at {POSTGRES}: skipped")
             continue
         results[kind] = bench_database(kind)
-    out = ROOT / "bench" / time.strftime("%Y-%m-%d")
-    out.mkdir(parents=True, exist_ok=True)
-    report(results, out)
+        report(results, out)  # after each database, so a later failure keeps what was measured
     print(f"Report: {out / 'report.md'}")
 
 
