@@ -122,6 +122,26 @@ def _compute_state(gen, now):
     return State(gen, upcoming.timestamp() if upcoming else None, last_modified)
 
 
+# --- Other data kept per generation --------------------------------------------------------------------
+
+DATA_CACHE_SECONDS = 3600  # per_generation() values; a change retires them at once anyway
+
+
+def per_generation(name, compute):
+    """``compute()``, kept in the cache until the content changes or the next article goes live.
+
+    For lists of dates, whose query reads every public article of the archive (or of a year).
+    """
+    state = current_state()
+    key = f"newsroom:{name}:{state.token}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        # Not the page cache's lifetime: this stays useful when pages are not cached (0).
+        cache.set(key, value, timeout=state.lifetime(time.time(), DATA_CACHE_SECONDS))
+    return value
+
+
 # --- The middleware ------------------------------------------------------------------------------------
 
 

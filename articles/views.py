@@ -1,71 +1,17 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
 from django import forms
-from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView, dates
 
+from .cache import per_generation
 from .models import Article, Author, Section, Source, Tag
+from .pagination import CappedListMixin
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
-# Lists stop after this many pages (2,000 articles): deeper offsets cost more with every page, and older
-# articles are a click away in the archive by year and month, whose lists are short.
-MAX_PAGES = 100
-DATA_CACHE_SECONDS = 3600  # per_generation() values; a change retires them at once anyway
-
-
-class CappedPaginator(Paginator):
-    """Counts at most MAX_PAGES pages of rows, so no request counts the whole archive.
-
-    ``capped`` says that there are more rows than the pages show ("2,000+ articles"). ``count_queryset``, if
-    given, is counted instead of the rows: the same rows, in the shape a database counts fastest.
-    """
-
-    def __init__(self, *args, count_queryset=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.count_queryset = count_queryset
-
-    @cached_property
-    def count(self):
-        limit = MAX_PAGES * self.per_page
-        # No ORDER BY: the database stops after limit + 1 rows instead of sorting every match first.
-        rows = self.object_list if self.count_queryset is None else self.count_queryset
-        found = rows.order_by()[: limit + 1].count()
-        self.capped = found > limit
-        return min(found, limit)
-
-    capped = False
-
-    def _get_page(self, object_list, *args, **kwargs):
-        # A list, so the template can name the page's last article (the link to older ones in the archive).
-        return super()._get_page(list(object_list), *args, **kwargs)
-
-
-class CappedListMixin:
-    paginator_class = CappedPaginator
-
-
-def per_generation(name, compute):
-    """``compute()``, kept in the cache until the content changes or the next article goes live (cache.py).
-
-    For lists of dates, whose query reads every public article of the archive (or of a year).
-    """
-    from .cache import current_state
-
-    state = current_state()
-    key = f"newsroom:{name}:{state.token}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        # Not the page cache's lifetime: this stays useful when pages are not cached (0).
-        cache.set(key, value, timeout=state.lifetime(timezone.now().timestamp(), DATA_CACHE_SECONDS))
-    return value
 
 
 def archive_years():

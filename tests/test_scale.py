@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import views
+from articles import pagination, views
 from articles.models import Article
 from tests.factories import ArticleFactory
 
@@ -23,7 +23,7 @@ def test_related_articles_weigh_only_the_newest_candidates():
 
 
 def test_lists_count_and_page_only_up_to_the_cap(client, monkeypatch):
-    monkeypatch.setattr(views, "MAX_PAGES", 2)
+    monkeypatch.setattr(pagination, "MAX_PAGES", 2)
     ArticleFactory.create_batch(45, tags=["Busy"])
     response = client.get("/tags/busy/")
     assert "40+ articles" in response.content.decode()
