@@ -165,6 +165,7 @@ def is_cacheable_response(request, response):
         and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a form's token belongs to one client
+        and "'nonce-" not in response.get("Content-Security-Policy", "")  # a nonce is for one response only
         and not any(word in control for word in ("private", "no-store", "no-cache"))
         and vary <= {"cookie", "accept-encoding"}
     )

@@ -272,3 +272,22 @@ def test_a_page_with_a_csrf_token_is_never_cached(rf):
     middleware(rf.get("/newsletter/"))
     middleware(rf.get("/newsletter/"))
     assert len(calls) == 2
+
+
+def test_a_page_with_a_csp_nonce_is_never_cached(rf):
+    from django.http import HttpResponse
+
+    from articles.cache import PublicPageCacheMiddleware
+
+    calls = []
+
+    def view(request):
+        calls.append(1)
+        response = HttpResponse("<script nonce=abc></script>")
+        response["Content-Security-Policy"] = "script-src 'self' 'nonce-abc'"
+        return response
+
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(rf.get("/widget/"))
+    middleware(rf.get("/widget/"))
+    assert len(calls) == 2
