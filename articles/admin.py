@@ -24,7 +24,7 @@ from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
 from . import permissions, services
-from .admin_filters import AuthorNameFilter, SourceNameFilter, TagNameFilter
+from .admin_filters import AuthorNameFilter, LanguageFilter, SourceNameFilter, TagNameFilter
 from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
 from .models import (
     Article,
@@ -124,7 +124,7 @@ class ArticleAdmin(VersionAdmin):
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
     # Tags, sources and authors are typed, not listed: an archive has thousands of them (admin_filters.py).
-    list_filter = [DeskStatusFilter, "section", "language", SourceNameFilter, TagNameFilter, AuthorNameFilter]
+    list_filter = [DeskStatusFilter, "section", LanguageFilter, SourceNameFilter, TagNameFilter, AuthorNameFilter]
     show_full_result_count = False  # "N results (M total)" would count the whole archive on every page
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
@@ -140,6 +140,7 @@ class ArticleAdmin(VersionAdmin):
         ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
+    change_list_template = "admin/articles/article/change_list.html"  # a date hierarchy that reads no archive
 
     class Media:
         css = {"all": ["css/desk.css"]}

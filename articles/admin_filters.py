@@ -1,8 +1,26 @@
 """Desk filters that stay small at any archive size: a text box instead of a list of every tag or source."""
 
+from django.conf import settings
 from django.contrib import admin
 
-from .models import Byline, Citation, TaggedArticle
+from .cache import per_generation
+from .models import Article, Byline, Citation, TaggedArticle
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages articles are written in; the list is read once per content change, not per page view."""
+
+    title, parameter_name = "language", "language"
+
+    def lookups(self, request, model_admin):
+        names = dict(settings.LANGUAGES)
+        codes = per_generation(
+            "desk-languages", lambda: sorted(Article.objects.order_by().values_list("language", flat=True).distinct())
+        )
+        return [(code, names.get(code, code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
 
 
 class NameInputFilter(admin.SimpleListFilter):

@@ -262,6 +262,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-created_at"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-created_at"], name="article_section_idx"),
+            # The desk lists every status in the same order.
+            models.Index(fields=["-published_at", "-created_at"], name="article_desk_idx"),
         ]
         constraints = [
             models.CheckConstraint(

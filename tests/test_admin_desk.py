@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from articles.models import Article, Source, Tag
 from tests import desk
@@ -184,3 +185,22 @@ def test_reporter_autocompletes_tags_sources_authors_and_sections(model_name, fi
     response = client.get("/admin/autocomplete/", params)
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == [str(wanted)]
+
+
+def test_the_changelist_reads_no_whole_archive_for_years_or_languages(editor_client):
+    """Django's date hierarchy and language filter scanned every article on each page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(headline="Old one", published_at=timezone.now().replace(year=2019))
+    ArticleFactory(headline="Ukrainian one", language="uk")
+    url = desk.admin_url(Article, "changelist")
+    editor_client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        page = editor_client.get(url).content.decode()
+    assert not [q["sql"] for q in captured.captured_queries if "DISTINCT" in q["sql"]]
+    assert "published_at__year=2019" in page and f"published_at__year={timezone.now().year}" in page
+    year = editor_client.get(url, {"published_at__year": "2019"})
+    assert [str(a) for a in year.context["cl"].result_list] == ["Old one"]
+    ukrainian = editor_client.get(url, {"language": "uk"})
+    assert [str(a) for a in ukrainian.context["cl"].result_list] == ["Ukrainian one"]
