@@ -15,4 +15,5 @@ class ArticlesConfig(AppConfig):
         for model in self.get_models():
             post_save.connect(cache.content_changed, sender=model, dispatch_uid=f"page-cache-{model._meta.label}")
             post_delete.connect(cache.content_changed, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}")
-        m2m_changed.connect(cache.content_changed, dispatch_uid="page-cache-m2m")
+            # tags.add() and the like: the sender is the link model (TaggedArticle, Byline, Citation).
+            m2m_changed.connect(cache.content_changed, sender=model, dispatch_uid=f"page-cache-m2m-{model._meta.label}")
