@@ -80,3 +80,11 @@ class ArticleQuerySet(models.QuerySet):
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections and clarifications readers see: those of public articles, newest first."""
+        from .models import Article  # the models import this module
+
+        return self.filter(article__in=Article.objects.published()).order_by("-published_at", "-pk")

@@ -2,9 +2,14 @@
 
 import datetime
 import re
+from urllib.parse import urljoin
 
+import nh3
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.encoding import iri_to_uri
+
+from . import text
 
 # An edit within this long of publication is part of publishing, not an update readers need to hear about.
 UPDATE_GRACE = datetime.timedelta(minutes=5)
@@ -20,6 +25,36 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def absolute_url(path):
     """``path`` on the public site, whatever host the request came in on."""
     return iri_to_uri(f"{settings.NEWSROOM_SITE_URL}{path}")
+
+
+def absolute_links(fragment, base):
+    """``fragment`` sanitized as articles.text.sanitize_html does, with every link absolute against ``base``.
+
+    Feed readers show an item away from the site, where "/sections/news/" leads nowhere.
+    """
+
+    def absolutize(element, attribute, value):
+        return urljoin(base, value) if attribute in {"href", "cite", "src"} else value
+
+    return nh3.clean(
+        fragment or "",
+        tags=text.ALLOWED_TAGS,
+        attributes=text.ALLOWED_ATTRIBUTES,
+        url_schemes=text.ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=absolutize,
+    )
+
+
+def feed_content_html(article, *, full_text=None):
+    """What a feed item carries as HTML: the body (or, as summaries only, the dek) and the corrections.
+
+    ``full_text`` defaults to settings.NEWSROOM_FEED_FULL_TEXT. The corrections must be prefetched.
+    Every URL in it is absolute.
+    """
+    full_text = settings.NEWSROOM_FEED_FULL_TEXT if full_text is None else full_text
+    html = render_to_string("feeds/item_content.html", {"article": article, "full_text": full_text})
+    return xml_text(absolute_links(html, absolute_url(article.get_absolute_url())))
 
 
 def http_url(url):

@@ -1,0 +1,25 @@
+"""Give every existing article its own permanent identifier, and record the size of existing images."""
+
+import uuid
+
+from django.db import migrations
+
+
+def fill(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
+    for article in Article.objects.filter(uid__isnull=True).only("pk").iterator():
+        Article.objects.filter(pk=article.pk).update(uid=uuid.uuid4())
+    for article in Article.objects.exclude(featured_image="").iterator():
+        try:
+            width, height = article.featured_image.width, article.featured_image.height
+        except (OSError, ValueError):  # a missing or unreadable file: cards fall back to the site image
+            continue
+        Article.objects.filter(pk=article.pk).update(image_width=width, image_height=height)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0004_article_uid_slug_history"),
+    ]
+
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
