@@ -74,12 +74,18 @@ def xml_text(text):
 def updated_at(article):
     """When readers last had a change to hear about, or None: an edit after publication or a correction.
 
-    The corrections must be prefetched. Every "updated" or "modified" time the site shows comes from here.
+    The corrections must be prefetched, or their latest time annotated as ``last_correction_at``
+    (ArticleQuerySet.with_last_correction(), for long lists such as sitemaps). Every "updated" or
+    "modified" time the site shows comes from here.
     """
     if not article.published_at:
         return None
     edited = article.updated_at if article.updated_at > article.published_at + UPDATE_GRACE else None
-    corrected = [c.published_at for c in article.corrections.all() if c.published_at > article.published_at]
+    if hasattr(article, "last_correction_at"):
+        times = [article.last_correction_at] if article.last_correction_at else []
+    else:
+        times = [c.published_at for c in article.corrections.all()]
+    corrected = [when for when in times if when > article.published_at]
     return max(filter(None, [edited, *corrected]), default=None)
 
 

@@ -100,8 +100,7 @@ class ArticleSitemap(PublicSitemap):
     model = Article
 
     def items(self):
-        articles = Article.objects.published().only("slug", "published_at", "updated_at")
-        return articles.prefetch_related("corrections")
+        return Article.objects.published().only("slug", "published_at", "updated_at").with_last_correction()
 
     def lastmod(self, article):
         return None if isinstance(article, str) else seo.modified_at(article)
