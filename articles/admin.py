@@ -33,6 +33,7 @@ from .models import (
     Citation,
     Correction,
     Section,
+    SlugHistory,
     Source,
     SourceAlias,
     Tag,
@@ -418,3 +419,27 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+
+@admin.register(SlugHistory)
+class SlugHistoryAdmin(admin.ModelAdmin):
+    """Old addresses, kept so links never break: written by renames and merges, never by hand."""
+
+    list_display = ["old_slug", "kind", "leads_to", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="now leads to")
+    def leads_to(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url) if url else "(deleted)"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
