@@ -596,8 +596,11 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
     restore must be refused, and numbers never go backwards.
     """
     if raw and instance.pk:
-        current = sender._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-        instance.version = (current or 0) + 1
+        current = sender._default_manager.filter(pk=instance.pk).values_list("version", "slug").first()
+        version, slug = current or (0, None)
+        instance.version = version + 1
+        if slug and slug != instance.slug:  # a restore brings back an older slug: the newer one must keep working
+            SlugHistory.record(SlugHistory.Kind.ARTICLE, slug, instance.pk)
 
 
 # A revision of an article carries its child rows, so restoring one brings back the whole article.

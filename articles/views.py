@@ -70,7 +70,8 @@ class FilteredListView(ListView):
         return Article.objects.published().filter(**{self.article_filter: self.object}).for_listing()
 
     def get_context_data(self, **kwargs):
-        feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in ("rss", "atom")}
+        formats = ("rss", "atom", "json")
+        feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in formats}
         return super().get_context_data(object=self.object, object_feeds=feeds, **kwargs)
 
 

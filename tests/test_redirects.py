@@ -1,8 +1,10 @@
 """Links are forever: every old address of an article, section, tag, source or author answers 301."""
 
 import pytest
+import reversion
 from django.contrib.auth.models import Permission
 from django.utils.encoding import iri_to_uri
+from reversion.models import Version
 
 from articles import services
 from articles.models import Article, SlugHistory, Source, Tag
@@ -123,3 +125,14 @@ def test_editors_see_old_addresses_read_only(client):
     entry = SlugHistory.objects.get()
     assert client.post(f"/admin/articles/slughistory/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Article.objects.get().slug == "after"
+
+
+def test_restoring_an_older_slug_keeps_the_newer_address_working(client):
+    with reversion.create_revision():
+        article = ArticleFactory(slug="original")
+    article.slug = "renamed"
+    with reversion.create_revision():
+        article.save()
+    Version.objects.get_for_object(article).order_by("pk").first().revision.revert()
+    assert Article.objects.get(pk=article.pk).slug == "original"
+    assert_moved(client, "/articles/renamed/", "/articles/original/")
