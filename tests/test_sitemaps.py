@@ -74,7 +74,8 @@ def test_the_index_lists_sitemaps_of_every_public_page_with_lastmod_for_articles
     ]
     assert urls == {f"{SITE}{path}" for path in expected}
     lastmod = article_urls(found)[f"{SITE}{article.get_absolute_url()}"].findtext("s:lastmod", namespaces=NS)
-    assert datetime.datetime.fromisoformat(lastmod) == article.updated_at.replace(microsecond=0)
+    changed = max(article.updated_at, article.corrections.get().published_at)  # an edit or its correction
+    assert datetime.datetime.fromisoformat(lastmod) == changed.replace(microsecond=0)
 
 
 def test_a_correction_moves_the_lastmod(client):
