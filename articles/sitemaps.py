@@ -172,6 +172,6 @@ def news_sitemap(request):
     if not articles:
         # A sitemap needs one URL: with no news, the newest article without news metadata (Google's advice
         # for articles older than two days), or the home page.
-        newest = Article.objects.published().only("slug").order_by("-published_at", "-pk").first()
+        newest = Article.objects.published().only("slug").order_by("-published_at").first()  # the index's order
         context["fallback"] = newest.get_absolute_url() if newest else reverse("articles:home")
     return render(request, "sitemaps/news.xml", context, content_type=XML)
