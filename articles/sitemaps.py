@@ -14,7 +14,7 @@
 import datetime
 import math
 from types import SimpleNamespace
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -24,6 +24,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 
 from . import seo
 from .models import Article, Author, Section, Source, Tag
@@ -98,6 +100,18 @@ class HomeSitemap(PublicSitemap):
 
 class ArticleSitemap(PublicSitemap):
     model = Article
+    _SLUG = "__slug__"
+
+    @cached_property
+    def _article_path(self):
+        return reverse("articles:article", kwargs={"slug": self._SLUG})
+
+    def location(self, article):
+        if isinstance(article, str):
+            return article
+        # Article.get_absolute_url() exactly, without a reverse() per URL (a third of a 5,000-URL page): the
+        # pattern is reversed once and the slug quoted as reverse() quotes it.
+        return self._article_path.replace(self._SLUG, quote(article.slug, safe=RFC3986_SUBDELIMS + "/~:@"))
 
     def items(self):
         return Article.objects.published().only("slug", "published_at", "updated_at").with_last_correction()

@@ -176,3 +176,11 @@ def test_more_than_50000_articles_are_each_in_exactly_one_sitemap_of_at_most_500
         pages[sitemap] = pages.get(sitemap, 0) + 1
     assert max(pages.values()) <= 25_000
     assert sum("sitemap-articles.xml" in s for s in pages) == 3
+
+
+def test_article_locations_are_their_canonical_addresses_in_every_script(client):
+    slugs = ["вести-дня", "東京-ニュース", "خبر-عاجل", "हिंदी-समाचार", "a~b:c@d!$&'()*+,;=", "100%-sure"]
+    articles = [ArticleFactory(slug=slug) for slug in slugs]
+    found = set(locations(crawl(client)))
+    for article in articles:
+        assert f"{SITE}{article.get_absolute_url()}" in found, article.slug
