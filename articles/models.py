@@ -44,11 +44,15 @@ class KeepsOldSlugs(models.Model):
 
     def save(self, *args, **kwargs):
         old = getattr(self, "_loaded_slug", None)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "slug" not in fields:
+            old = None  # the slug is not being written, so the stored one stays
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
             if old and old != self.slug:
                 SlugHistory.record(self.history_kind, old, self.pk)
-        self._loaded_slug = self.slug
+        if old is not None or fields is None:
+            self._loaded_slug = self.slug
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -8,6 +8,7 @@ from reversion.models import Version
 
 from articles import services
 from articles.models import Article, SlugHistory, Source, Tag
+from tests import desk
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -136,3 +137,26 @@ def test_restoring_an_older_slug_keeps_the_newer_address_working(client):
     Version.objects.get_for_object(article).order_by("pk").first().revision.revert()
     assert Article.objects.get(pk=article.pk).slug == "original"
     assert_moved(client, "/articles/renamed/", "/articles/original/")
+
+
+def test_a_slug_changed_on_the_desk_redirects(client):
+    article = ArticleFactory(slug="desk-before")
+    client.force_login(desk.editor())
+    url = desk.admin_url(article, "change")
+    response = client.post(url, desk.posted_form(client.get(url), slug="desk-after"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert_moved(client, "/articles/desk-before/", "/articles/desk-after/")
+    section = article.section
+    url = desk.admin_url(section, "change")
+    response = client.post(url, desk.posted_form(client.get(url), slug="news-desk"))
+    assert response.status_code == 302
+    assert_moved(client, "/sections/news/", "/sections/news-desk/")
+
+
+def test_a_save_that_does_not_write_the_slug_records_nothing():
+    article = ArticleFactory(slug="kept")
+    article.slug = "not-saved"
+    article.save(update_fields=["headline"])
+    assert not SlugHistory.objects.exists()
+    article.save()
+    assert SlugHistory.objects.get().old_slug == "kept"
