@@ -122,6 +122,27 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(pk__in=links.values(article_field))
         return self.filter(Exists(links.filter(**{article_field: OuterRef("pk")})))
 
+    def with_last_correction(self):
+        """Each article's latest correction time as ``last_correction_at`` (None without one), for seo.updated_at.
+
+        One subquery per row instead of a prefetch of every correction: a sitemap page lists thousands.
+        """
+        from .models import Correction  # the models import this module
+
+        latest = Correction.objects.filter(article=models.OuterRef("pk")).order_by("-published_at")
+        return self.annotate(last_correction_at=models.Subquery(latest.values("published_at")[:1]))
+
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections and clarifications readers see: those of public articles, newest first."""
+        from .models import Article  # the models import this module
+
+        # EXISTS, not IN: the newest corrections are read first (correction_time_idx) and each checked, so a
+        # page of them does not list every public article of the archive first.
+        public = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return self.filter(Exists(public)).order_by("-published_at", "-pk")

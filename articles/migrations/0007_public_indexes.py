@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_article_language"),
+        ("articles", "0006_article_uid_unique"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -28,10 +28,6 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(fields=["-published_at", "-created_at"], name="article_desk_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="correction",
-            index=models.Index(fields=["-published_at"], name="correction_time_idx"),
         ),
         migrations.AddIndex(
             model_name="taggedarticle",
