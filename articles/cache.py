@@ -22,7 +22,6 @@ as the client accepts: RFC 9110 section 12.5.3), once per fill, not per hit; pub
 compression cannot leak one (BREACH).
 """
 
-import datetime
 import gzip
 import hashlib
 import math
@@ -112,13 +111,23 @@ def current_state():
 
 
 def _compute_state(gen, now):
+    from django.db.models import Subquery
+
     from .models import Article
 
-    moment = datetime.datetime.fromtimestamp(now, tz=datetime.UTC)
-    upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
-    latest = Article.objects.published().order_by("-published_at").values_list("published_at", flat=True).first()
+    # One query, two index lookups: the next scheduled time and the newest public time (both stated by the
+    # queryset rules). Any single row carries the two uncorrelated subqueries; an empty table gives no row.
+    upcoming = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
+    latest = Article.objects.published().order_by("-published_at").values("published_at")[:1]
+    row = (
+        Article.objects.order_by()
+        .values(upcoming=Subquery(upcoming), latest=Subquery(latest))
+        .values_list("upcoming", "latest")
+        .first()
+    )
+    upcoming, latest = row or (None, None)
     changed = cache.get(CHANGED_KEY) or 0
-    last_modified = max(changed, latest.timestamp() if latest else 0) or moment.timestamp()
+    last_modified = max(changed, latest.timestamp() if latest else 0) or now
     return State(gen, upcoming.timestamp() if upcoming else None, last_modified)
 
 
