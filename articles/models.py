@@ -12,11 +12,12 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from .fields import SlugField
 from .querysets import ArticleQuerySet
-from .text import sanitize_html, slugify, unique_slug
+from .text import name_key, nfc, sanitize_html, slugify, unique_slug
 
 
 def default_language():
@@ -27,6 +28,35 @@ def validate_language(code):
     """A language the site knows (settings.LANGUAGES, Django's list of BCP 47 codes)."""
     if code not in dict(settings.LANGUAGES):
         raise ValidationError(f"“{code}” is not a known language code (e.g. en, uk, ar, zh-hans).")
+
+
+class NameKeyModel(models.Model):
+    """A record whose name is unique whatever its case, script or Unicode normal form.
+
+    ``name_key`` (articles.text.name_key: NFC + case folding) is stored, indexed and unique, so
+    "Україна" and "УКРАЇНА" are one name on SQLite as on PostgreSQL; every lookup by name goes
+    through ``named()``. It is filled before every save, fixtures included (see _fill_name_key).
+    """
+
+    name_key = models.CharField(
+        max_length=600, unique=True, editable=False, help_text="The name in NFC and case-folded, for lookups."
+    )
+    name_clash_message = "Another {model} is already called “{name}”."
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def named(cls, name):
+        """The rows called ``name`` in any case or normal form (at most one)."""
+        return cls._default_manager.filter(name_key=name_key(name))
+
+    def clean(self):
+        super().clean()
+        clash = type(self).named(self.name).exclude(pk=self.pk)
+        if self.name and clash.exists():
+            message = self.name_clash_message.format(model=self._meta.verbose_name, name=self.name)
+            raise ValidationError({"name": message})
 
 
 class SlugManager(models.Manager):
@@ -53,9 +83,9 @@ class SlugModel(models.Model):
         return (self.slug,)
 
 
-class Section(SlugModel):
+class Section(NameKeyModel, SlugModel):
     name = models.CharField(max_length=100, unique=True, help_text="Shown in the navigation, e.g. “News”.")
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, help_text="Used in the section’s URL.")
+    slug = SlugField(max_length=100, unique=True, help_text="Used in the section’s URL.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed in this order, lowest first.")
     description = models.TextField(blank=True, help_text="One or two sentences shown on the section page.")
 
@@ -71,7 +101,7 @@ class Section(SlugModel):
 
 class Author(SlugModel):
     name = models.CharField(max_length=150, help_text="The name as it appears in bylines.")
-    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=150, unique=True, help_text="Used in the author’s URL.")
     bio = models.TextField(blank=True, help_text="A short biography shown on the author’s page.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -92,7 +122,7 @@ class Author(SlugModel):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Source(SlugModel):
+class Source(NameKeyModel, SlugModel):
     """An outlet, agency or official body that articles cite."""
 
     class Kind(models.TextChoices):
@@ -102,7 +132,7 @@ class Source(SlugModel):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True, help_text="The name readers know it by, e.g. “Reuters”.")
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=200, unique=True, help_text="Used in the source’s URL.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
     homepage = models.URLField(blank=True, help_text="The source’s own website.")
     description = models.TextField(blank=True, help_text="Who they are, shown on the source’s page.")
@@ -127,7 +157,7 @@ class SourceAliasManager(models.Manager):
         return self.get(name=name)
 
 
-class SourceAlias(models.Model):
+class SourceAlias(NameKeyModel):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(
         max_length=200,
@@ -150,13 +180,16 @@ class SourceAlias(models.Model):
     natural_key.dependencies = ["articles.source"]
 
     def clean(self):
-        clash = Source.objects.filter(name__iexact=self.name).exclude(pk=self.source_id)
-        if clash.exists():
+        super().clean()
+        if Source.named(self.name).exclude(pk=self.source_id).exists():
             raise ValidationError({"name": f"“{self.name}” is already the name of another source."})
 
 
-class Tag(TagBase):
+class Tag(NameKeyModel, TagBase):
     """A keyword; slugs come from our slugify so every script gets a readable one."""
+
+    slug = SlugField(verbose_name="slug", unique=True, max_length=100)
+    name_clash_message = "Another tag is already called “{name}”. Merge the two tags instead."
 
     class Meta:
         ordering = ["name"]
@@ -169,6 +202,24 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TagsByNameKey(_TaggableManager):
+    """article.tags, with tags named in any case, script or normal form found by their name_key.
+
+    taggit's TAGGIT_CASE_INSENSITIVE matches with name__iexact, which on SQLite folds ASCII only.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        others = [tag for tag in tags if not isinstance(tag, str)]
+        found = super()._to_tag_model_instances(others, tag_kwargs)
+        for name in names:
+            name = " ".join(name.split())
+            tag = Tag.named(name).filter(**tag_kwargs).first() or Tag.objects.create(name=name, **tag_kwargs)
+            if tag not in found:
+                found.append(tag)
+        return found
 
 
 # What the body editor offers: only markup that articles.text.ALLOWED_TAGS keeps, so nothing an
@@ -199,10 +250,9 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
 
     headline = models.CharField(max_length=300, help_text="The title readers see. Plain text.")
-    slug = models.SlugField(
+    slug = SlugField(
         max_length=255,
         unique=True,
-        allow_unicode=True,
         blank=True,
         help_text="The article’s address. Left blank, it is made from the headline.",
     )
@@ -227,7 +277,12 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     sources = models.ManyToManyField(Source, through="Citation", related_name="articles", blank=True)
-    tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Keywords readers can browse by.")
+    tags = TaggableManager(
+        through="TaggedArticle",
+        manager=TagsByNameKey,
+        blank=True,
+        help_text="Keywords readers can browse by.",
+    )
     featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
     image_alt = models.CharField(
         "image alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
@@ -379,11 +434,13 @@ class Byline(ArticleChild):
 
 
 class Citation(ArticleChild):
-    """One article citing one source."""
+    """One article citing one source (at most once: its natural key is the article's and source's slugs)."""
 
     class Role(models.TextChoices):
         PRIMARY = "primary", "Primary"
         SECONDARY = "secondary", "Secondary"
+
+    natural_key_lookup = "source__slug"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -481,6 +538,28 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
     if raw and instance.pk:
         current = sender._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         instance.version = (current or 0) + 1
+
+
+@receiver(pre_save)
+def _normalize_text(sender, instance, **kwargs):
+    """Text is stored in NFC whatever its way in (desk, import, services, fixtures): one spelling, one match."""
+    if sender._meta.app_label != "articles":
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, nfc(value))
+    if isinstance(instance, NameKeyModel):
+        instance.name_key = name_key(instance.name)
+
+
+@receiver(pre_save, sender=Correction)
+def _correction_time_in_milliseconds(sender, instance, **kwargs):
+    """Fixtures (JSON) keep milliseconds; stored that way, a correction's natural key matches one row only."""
+    if instance.published_at is not None:
+        when = instance.published_at
+        instance.published_at = when.replace(microsecond=when.microsecond // 1000 * 1000)
 
 
 # A revision of an article carries its child rows, so restoring one brings back the whole article.
