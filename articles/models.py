@@ -5,6 +5,7 @@ import datetime
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_save
@@ -196,12 +197,15 @@ class Tag(NameKeyModel, TagBase):
         verbose_name = "tag"
         verbose_name_plural = "tags"
 
-    def slugify(self, tag, i=None):
-        slug = slugify(tag, max_length=90) or "tag"
-        return f"{slug}-{i}" if i is not None else slug
+    def __str__(self):
+        return self.name
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
 
 
 class TagsByNameKey(_TaggableManager):
@@ -243,6 +247,11 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+# Ten times a long read, in characters of HTML; settings.DATA_UPLOAD_MAX_MEMORY_SIZE lets a body
+# well over this arrive, so it gets this form error with the text kept, not a bare 400.
+BODY_MAX_LENGTH = 1_000_000
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -263,6 +272,13 @@ class Article(models.Model):
         extensions=BODY_EDITOR_EXTENSIONS,
         sanitize=sanitize_html,
         blank=True,
+        validators=[
+            MaxLengthValidator(
+                BODY_MAX_LENGTH,
+                "The body is too long: %(show_value)s characters, at most %(limit_value)s. Nothing was saved; "
+                "your text is still in the form.",
+            )
+        ],
         help_text="The story. Only safe formatting is kept when saved.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)

@@ -74,9 +74,9 @@ def encoded_length(value: str) -> int:
 def validate_slug(value: str) -> None:
     """Newsroom's one slug rule, shared by model fields, forms, the URL converter and slugify().
 
-    A slug is words of letters, digits, combining marks (Unicode L, N, M: any script) and
-    underscores (which Django's slugs allow) joined by single hyphens, in NFC, not starting with a combining mark, and at most SLUG_MAX_ENCODED
-    characters once percent-encoded. Raises ValidationError naming the problem.
+    A slug holds letters, digits, combining marks (Unicode L, N, M: any script), hyphens and
+    underscores (which Django's slugs allow), is in NFC, does not start with a combining mark, and
+    has at most SLUG_MAX_ENCODED characters once percent-encoded. Raises ValidationError naming the problem.
     """
     if not value:
         raise ValidationError("Enter a slug.", code="invalid")

@@ -127,6 +127,11 @@ TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# A request body Django parses in memory: room for an article body of articles.models.BODY_MAX_LENGTH
+# characters of any script, percent-encoded (up to 12 bytes a character), so an over-long body
+# gets a form error that keeps the text instead of a bare 400. Uploads (images) stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,0 +1,79 @@
+"""What every desk page shares: bad input is a form error or a message, never a 500.
+
+- Every text field is NFC and refuses control characters (articles.fields.DeskTextForm).
+- A non-numeric or out-of-range id, in an autocomplete field or an action's selection, is refused
+  before it reaches the database (Django's admin passes it to a query, which raises).
+- Inline formsets build at most INLINE_MAX_FORMS forms, whatever TOTAL_FORMS claims.
+- Times the site's time zone skips or repeats (daylight saving) are refused by name.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+
+from .fields import DeskTextForm
+from .forms import LocalSplitDateTimeField
+
+# Far above any article's bylines, citations, tags, notes or corrections; Django's own cap is 2,000
+# forms per formset, which takes seconds to build and refuse.
+INLINE_MAX_FORMS = 200
+
+DESK_FIELDS = {
+    # An address typed without a scheme is taken as https, as browsers do.
+    models.URLField: {"assume_scheme": "https"},
+    models.DateTimeField: {"form_class": LocalSplitDateTimeField},
+}
+
+
+class DeskModelForm(DeskTextForm, forms.ModelForm):
+    pass
+
+
+def is_valid_value(field, value):
+    """Whether ``value`` (as posted) is a value of model ``field``: the right type and in the database's range."""
+    try:
+        field.clean(value, None)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete, re-rendering a form without querying for a posted value that is not an id."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [v for v in value if is_valid_value(target, v)], attr)
+
+
+class DeskFieldsMixin:
+    form = DeskModelForm
+    formfield_overrides = DESK_FIELDS
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class DeskModelAdmin(DeskFieldsMixin, admin.ModelAdmin):
+    def response_action(self, request, queryset):
+        """Refuse an action whose selection holds something that is not an id (Django would query it: 500)."""
+        pk = self.model._meta.pk
+        bad = [value for value in request.POST.getlist(ACTION_CHECKBOX_NAME) if not is_valid_value(pk, value)]
+        if bad:
+            shown = ", ".join(f"“{value[:40]}”" for value in bad[:5])
+            self.message_user(request, f"Nothing was done: {shown} is not a valid id.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
+class DeskInline(DeskFieldsMixin, admin.TabularInline):
+    max_num = INLINE_MAX_FORMS
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **{"absolute_max": INLINE_MAX_FORMS, **kwargs})
