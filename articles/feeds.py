@@ -47,12 +47,14 @@ class ArticleFeed(Feed):
         return seo.xml_text(f"{obj} {DASH} {settings.NEWSROOM_SITE_NAME}") if obj else settings.NEWSROOM_SITE_NAME
 
     def description(self, obj):
+        # RSS readers read the channel description as HTML, like an item's: a name is plain text.
+        return escape(self.subtitle(obj))
+
+    def subtitle(self, obj):
+        # Atom's word for it; Atom's <subtitle> is text (RFC 4287), so it is not escaped twice.
         if obj is None:
             return f"The latest articles from {settings.NEWSROOM_SITE_NAME}"
         return seo.xml_text(f"The latest articles: {obj}")
-
-    def subtitle(self, obj):
-        return self.description(obj)  # Atom's word for it
 
     def link(self, obj):
         return seo.absolute_url(obj.get_absolute_url() if obj else reverse("articles:home"))
@@ -99,14 +101,14 @@ class TagFeed(ArticleFeed):
 class SourceFeed(ArticleFeed):
     kind, model, article_filter = "source", Source, "sources"
 
-    def description(self, obj):
+    def subtitle(self, obj):
         return seo.xml_text(f"The latest articles citing {obj}")
 
 
 class AuthorFeed(ArticleFeed):
     kind, model, article_filter = "author", Author, "authors"
 
-    def description(self, obj):
+    def subtitle(self, obj):
         return seo.xml_text(f"The latest articles by {obj}")
 
 
@@ -125,7 +127,7 @@ class CorrectionsFeed(ArticleFeed):
     def title(self, obj):
         return f"Corrections {DASH} {settings.NEWSROOM_SITE_NAME}"
 
-    def description(self, obj):
+    def subtitle(self, obj):
         return f"Corrections and clarifications to articles from {settings.NEWSROOM_SITE_NAME}"
 
     def item_title(self, item):

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from .text import control_characters, nfc, validate_slug
@@ -26,11 +27,13 @@ class SlugField(models.SlugField):
     those scripts are written with; this one uses articles.text.validate_slug everywhere.
     """
 
-    default_validators = [validate_slug]
-
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("allow_unicode", True)
         super().__init__(*args, **kwargs)
+        # Django's __init__ sets validate_unicode_slug, and CharField's caches the validators with it.
+        self.default_validators = [validate_slug]
+        self.__dict__.pop("validators", None)
+        self.validators.append(MaxLengthValidator(self.max_length))
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": SlugFormField, **kwargs})

@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_unique_name_keys'),
+        ("articles", "0005_unique_name_keys"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=models.TextField(blank=True, help_text='The story. Only safe formatting is kept when saved.', validators=[django.core.validators.MaxLengthValidator(1000000, 'The body is too long: %(show_value)s characters, at most %(limit_value)s. Nothing was saved; your text is still in the form.')]),
+            model_name="article",
+            name="body",
+            field=models.TextField(
+                blank=True,
+                help_text="The story. Only safe formatting is kept when saved.",
+                validators=[
+                    django.core.validators.MaxLengthValidator(
+                        1000000,
+                        "The body is too long: %(show_value)s characters, at most %(limit_value)s. Nothing was saved; your text is still in the form.",
+                    )
+                ],
+            ),
         ),
     ]
