@@ -571,11 +571,20 @@ def _normalize_text(sender, instance, **kwargs):
 
 
 @receiver(pre_save, sender=Correction)
-def _correction_time_in_milliseconds(sender, instance, **kwargs):
-    """Fixtures (JSON) keep milliseconds; stored that way, a correction's natural key matches one row only."""
-    if instance.published_at is not None:
-        when = instance.published_at
-        instance.published_at = when.replace(microsecond=when.microsecond // 1000 * 1000)
+def _correction_time_in_milliseconds(sender, instance, raw, **kwargs):
+    """Fixtures (JSON) keep milliseconds; stored that way, a correction's natural key matches one row only.
+
+    Two corrections of one article in the same millisecond (only a script can do that) are kept a
+    millisecond apart, so the unique (article, published_at) constraint holds.
+    """
+    if instance.published_at is None:
+        return
+    when = instance.published_at.replace(microsecond=instance.published_at.microsecond // 1000 * 1000)
+    if not raw and instance.article_id:
+        others = sender._default_manager.filter(article_id=instance.article_id).exclude(pk=instance.pk)
+        while others.filter(published_at=when).exists():
+            when += datetime.timedelta(milliseconds=1)
+    instance.published_at = when
 
 
 # A revision of an article carries its child rows, so restoring one brings back the whole article.
