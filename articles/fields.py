@@ -64,3 +64,20 @@ class DeskTextForm(forms.BaseForm):
             else:
                 cleaned[name] = nfc(value)
         return cleaned
+
+
+def refuse_control_characters(instance):
+    """Raise ValidationError naming each text field of a model ``instance`` with control characters.
+
+    The rule of DeskTextForm for records that do not come through a form (fixtures): tab and line
+    breaks only in TextFields.
+    """
+    errors = {}
+    for field in type(instance)._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(field, (models.CharField, models.TextField)) and isinstance(value, str):
+            found = control_characters(value, "\t\n\r" if isinstance(field, models.TextField) else "")
+            if found:
+                errors[field.name] = f"contains control characters ({', '.join(found)})."
+    if errors:
+        raise ValidationError(errors)

@@ -559,9 +559,13 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
 @receiver(pre_save)
 def _normalize_text(sender, instance, **kwargs):
     """Text is stored in NFC whatever its way in (desk, import, services, fixtures): one spelling, one match."""
-    if sender._meta.app_label != "articles":
-        return
-    for field in sender._meta.concrete_fields:
+    if sender._meta.app_label == "articles":
+        normalize_text(instance)
+
+
+def normalize_text(instance):
+    """Put every text field of ``instance`` in NFC and fill its name_key, if it has one."""
+    for field in type(instance)._meta.concrete_fields:
         if isinstance(field, (models.CharField, models.TextField)):
             value = getattr(instance, field.attname)
             if isinstance(value, str):
