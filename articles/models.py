@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from .fields import SlugField
 from .querysets import ArticleQuerySet
@@ -60,7 +60,17 @@ class NameKeyModel(models.Model):
             raise ValidationError({"name": message})
 
 
-class SlugManager(models.Manager):
+class TextManager(models.Manager):
+    """bulk_create() skips save() and pre_save: normalize here, so NFC and name_key hold for it too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            normalize_text(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class SlugManager(TextManager):
     """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
 
     def get_by_natural_key(self, slug):
@@ -153,7 +163,7 @@ class Source(NameKeyModel, SlugModel):
         return [self.name, *(alias.name for alias in self.aliases.all())]
 
 
-class SourceAliasManager(models.Manager):
+class SourceAliasManager(TextManager):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
@@ -186,10 +196,16 @@ class SourceAlias(NameKeyModel):
             raise ValidationError({"name": f"“{self.name}” is already the name of another source."})
 
 
+class TagManager(TextManager, NaturalKeyManager):
+    pass
+
+
 class Tag(NameKeyModel, TagBase):
     """A keyword; slugs come from our slugify so every script gets a readable one."""
 
     slug = SlugField(verbose_name="slug", unique=True, max_length=100)
+
+    objects = TagManager()
     name_clash_message = "Another tag is already called “{name}”. Merge the two tags instead."
 
     class Meta:
@@ -395,7 +411,7 @@ class Article(models.Model):
         return sanitize_html(self.body)
 
 
-class ArticleChildManager(models.Manager):
+class ArticleChildManager(TextManager):
     """Child rows addressed in fixtures by their article's slug plus one identifying value."""
 
     def get_by_natural_key(self, article_slug, key):
