@@ -13,10 +13,12 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 
 from .fields import DeskTextForm
 from .forms import LocalSplitDateTimeField
+from .text import name_key
 
 # Far above any article's bylines, citations, tags, notes or corrections; Django's own cap is 2,000
 # forms per formset, which takes seconds to build and refuse.
@@ -61,6 +63,17 @@ class DeskFieldsMixin:
 
 
 class DeskModelAdmin(DeskFieldsMixin, admin.ModelAdmin):
+    def get_search_results(self, request, queryset, search_term):
+        """Named records (tags, sources, sections) are also found by name_key: any case, any script, any form.
+
+        Django's search uses icontains, which on SQLite folds ASCII letters only.
+        """
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = name_key(search_term)
+        if key and any(field.name == "name_key" for field in self.model._meta.fields):
+            results = queryset.filter(Q(name_key__contains=key) | Q(pk__in=results.values("pk")))
+        return results, may_have_duplicates
+
     def response_action(self, request, queryset):
         """Refuse an action whose selection holds something that is not an id (Django would query it: 500)."""
         pk = self.model._meta.pk

@@ -139,3 +139,19 @@ def test_public_pages_answer_odd_queries_with_a_4xx_at_worst(client, url):
     ArticleFactory()
     response = Client(raise_request_exception=False).get(url)
     assert response.status_code in {200, 301, 404}
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 30, "-1", "1.5"])
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+def test_admin_urls_with_a_bad_object_id_never_give_a_500(editor_client, view, bad):
+    ArticleFactory()
+    url = f"/admin/articles/article/{bad}/{view}/"
+    response = editor_client.get(url)
+    assert response.status_code in {302, 404}
+
+
+@pytest.mark.parametrize("query", [{"from": "abc", "to": "1"}, {"from": "9" * 30, "to": "9" * 30}, {"from": "-1"}])
+def test_the_compare_view_ignores_bad_version_ids(editor_client, query):
+    article = ArticleFactory()
+    response = editor_client.get(f"/admin/articles/article/{article.pk}/history/compare/", query)
+    assert response.status_code == 200

@@ -238,3 +238,17 @@ def test_an_ordinary_local_time_is_scheduled(editor_client, kyiv):
     )
     article.refresh_from_db()
     assert article.published_at == datetime.datetime(2099, 7, 1, 6, 0, tzinfo=datetime.UTC)
+
+
+def test_the_desk_finds_tags_and_sources_typed_in_another_case_in_any_script(editor_client):
+    Tag.objects.create(name="Україна")
+    SourceFactory(name="Європейська правда")
+    response = editor_client.get(desk.admin_url(Tag, "changelist"), {"q": "УКРАЇНА"})
+    assert "Україна" in response.content.decode()
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "taggedarticle", "field_name": "tag", "term": "україн"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Україна"]
+    response = editor_client.get(desk.admin_url(Source, "changelist"), {"q": "ЄВРОПЕЙСЬКА"})
+    assert "Європейська правда" in response.content.decode()
