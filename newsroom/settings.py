@@ -62,8 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # An NFD (or other non-NFC) path redirects to its one NFC address before anything else runs.
-    "articles.middleware.CanonicalUnicodePathMiddleware",
+    # A non-NFC path redirects to its NFC address, a NUL in the query string is a 400, before anything runs.
+    "articles.middleware.UnicodeRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags from the response body: a reader's repeated request for an unchanged page gets a 304.

@@ -63,7 +63,7 @@ def test_a_section_named_in_any_script_is_added_from_the_desk(editor_client, scr
 @pytest.mark.parametrize("script", ["hindi", "tamil", "thai", "cjk", "arabic with vowel marks"])
 def test_long_slugs_are_capped_by_their_encoded_length_without_splitting_a_character(script):
     word = HEADLINES[script].replace(" ", "")
-    article = ArticleFactory(headline=(HEADLINES[script] + " ") * 40)
+    article = ArticleFactory(headline=((HEADLINES[script] + " ") * 40)[:300])
     assert encoded_length(article.slug) <= SLUG_MAX_ENCODED
     assert len(reverse("articles:article", args=[article.slug])) < 2000
     validate_slug(article.slug)
