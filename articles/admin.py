@@ -128,7 +128,6 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
@@ -340,7 +339,6 @@ class SourceAdmin(DeskModelAdmin):
     list_display = ["name", "kind", "homepage", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [SourceAliasInline]
     action_form = MergeActionForm
     actions = ["merge"]
@@ -407,7 +405,6 @@ class SectionAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
@@ -415,5 +412,4 @@ class AuthorAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]

@@ -70,6 +70,11 @@ class TextManager(models.Manager):
         return super().bulk_create(objs, *args, **kwargs)
 
 
+# The desk leaves slugs to the server: the admin's JavaScript slug maker (URLify) drops the combining
+# marks of Hindi, Thai, Arabic..., so a slug made there would misspell the name.
+SLUG_HELP = "The {}’s address. Left blank, it is made from the {}, in any script."
+
+
 class SlugManager(TextManager):
     """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
 
@@ -96,7 +101,7 @@ class SlugModel(models.Model):
 
 class Section(NameKeyModel, SlugModel):
     name = models.CharField(max_length=100, unique=True, help_text="Shown in the navigation, e.g. “News”.")
-    slug = SlugField(max_length=100, unique=True, help_text="Used in the section’s URL.")
+    slug = SlugField(max_length=100, unique=True, blank=True, help_text=SLUG_HELP.format("section", "name"))
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed in this order, lowest first.")
     description = models.TextField(blank=True, help_text="One or two sentences shown on the section page.")
 
@@ -112,7 +117,7 @@ class Section(NameKeyModel, SlugModel):
 
 class Author(SlugModel):
     name = models.CharField(max_length=150, help_text="The name as it appears in bylines.")
-    slug = SlugField(max_length=150, unique=True, help_text="Used in the author’s URL.")
+    slug = SlugField(max_length=150, unique=True, blank=True, help_text=SLUG_HELP.format("author", "name"))
     bio = models.TextField(blank=True, help_text="A short biography shown on the author’s page.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -143,7 +148,7 @@ class Source(NameKeyModel, SlugModel):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True, help_text="The name readers know it by, e.g. “Reuters”.")
-    slug = SlugField(max_length=200, unique=True, help_text="Used in the source’s URL.")
+    slug = SlugField(max_length=200, unique=True, blank=True, help_text=SLUG_HELP.format("source", "name"))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
     homepage = models.URLField(blank=True, help_text="The source’s own website.")
     description = models.TextField(blank=True, help_text="Who they are, shown on the source’s page.")

@@ -252,3 +252,13 @@ def test_the_desk_finds_tags_and_sources_typed_in_another_case_in_any_script(edi
     assert [r["text"] for r in response.json()["results"]] == ["Україна"]
     response = editor_client.get(desk.admin_url(Source, "changelist"), {"q": "ЄВРОПЕЙСЬКА"})
     assert "Європейська правда" in response.content.decode()
+
+
+@pytest.mark.parametrize("script", HEADLINES)
+def test_a_slug_left_blank_on_the_desk_is_made_by_the_server_with_its_marks(editor_client, script):
+    """The admin's JavaScript slug maker drops combining marks, so the desk leaves slugs to the server."""
+    name = HEADLINES[script][:60]
+    response = editor_client.get(desk.admin_url(Section, "add"))
+    assert 'data-prepopulated-fields="[]"' in response.content.decode()
+    editor_client.post(desk.admin_url(Section, "add"), {"name": name, "slug": "", "order": 0, "description": ""})
+    assert Section.objects.get(name=name).slug == slugify(name)
