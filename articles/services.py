@@ -27,7 +27,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
-from .text import name_key, nfc, paragraphs_to_html, unique_slug
+from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
 
@@ -255,6 +255,7 @@ def _tag_named(name):
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Type the name of the tag.")
+    _refuse_control_characters(name)
     return Tag.named(name).first() or Tag.objects.create(name=name)
 
 
@@ -306,8 +307,15 @@ def check_tag_name(tag, name):
     """Tag names are unique whatever their case; a clash means the two tags should be merged."""
     if not name:
         raise ValidationError("A tag needs a name.")
+    _refuse_control_characters(name)
     if Tag.named(name).exclude(pk=tag.pk).exists():
         raise ValidationError(f"Another tag is already called “{name}”. Merge the two tags instead.")
+
+
+def _refuse_control_characters(name):
+    found = control_characters(name, allowed="")
+    if found:
+        raise ValidationError(f"The tag name contains control characters ({', '.join(found)}); remove them.")
 
 
 def merge_sources(keep, duplicate):

@@ -262,3 +262,14 @@ def test_a_slug_left_blank_on_the_desk_is_made_by_the_server_with_its_marks(edit
     assert 'data-prepopulated-fields="[]"' in response.content.decode()
     editor_client.post(desk.admin_url(Section, "add"), {"name": name, "slug": "", "order": 0, "description": ""})
     assert Section.objects.get(name=name).slug == slugify(name)
+
+
+def test_the_tag_actions_refuse_control_characters(editor_client):
+    article = ArticleFactory()
+    response = editor_client.post(
+        desk.admin_url(Article, "changelist"),
+        {"action": "add_tag", "_selected_action": [article.pk], "tag": "NATO\x07"},
+        follow=True,
+    )
+    assert "control characters (U+0007)" in response.content.decode()
+    assert not Tag.objects.exists()
