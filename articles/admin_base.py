@@ -14,6 +14,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.forms.formsets import TOTAL_FORM_COUNT
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 
 from .fields import DeskTextForm
@@ -22,7 +24,7 @@ from .text import name_key
 
 # Far above any article's bylines, citations, tags, notes or corrections; Django's own cap is 2,000
 # forms per formset, which takes seconds to build and refuse.
-INLINE_MAX_FORMS = 200
+INLINE_MAX_FORMS = 100
 
 DESK_FIELDS = {
     # An address typed without a scheme is taken as https, as browsers do.
@@ -85,7 +87,28 @@ class DeskModelAdmin(DeskFieldsMixin, admin.ModelAdmin):
         return super().response_action(request, queryset)
 
 
+class CappedInlineFormSet(BaseInlineFormSet):
+    """A formset claiming more than ``absolute_max`` rows builds only the saved ones, then refuses.
+
+    Django builds ``absolute_max`` forms (2,000 by default) before refusing, and renders them all
+    again on the error page: seconds of work for one forged number. full_clean() still reports
+    "Please submit at most N forms", and the rest of the page (the article's text) is kept.
+    """
+
+    def total_form_count(self):
+        if self.is_bound and self._claimed_forms() > self.absolute_max:
+            return self.initial_form_count()
+        return super().total_form_count()
+
+    def _claimed_forms(self):
+        try:
+            return int(self.data.get(self.add_prefix(TOTAL_FORM_COUNT), 0))
+        except (TypeError, ValueError):
+            return 0
+
+
 class DeskInline(DeskFieldsMixin, admin.TabularInline):
+    formset = CappedInlineFormSet
     max_num = INLINE_MAX_FORMS
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -5,7 +5,7 @@ from django.test import Client
 
 from articles.models import Article, Section, Tag
 from tests import desk
-from tests.factories import ArticleFactory, FullArticleFactory, SectionFactory
+from tests.factories import ArticleFactory, BackgroundNoteFactory, FullArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +77,17 @@ def test_a_body_over_the_limit_is_a_form_error_with_the_text_kept(editor_client,
 
 def test_a_huge_total_forms_count_is_refused_without_building_the_forms(editor_client):
     article = ArticleFactory()
-    data = desk.article_form_data(article, **{"notes-TOTAL_FORMS": 10_000_000})
+    BackgroundNoteFactory(article=article, text="A saved note.")
+    data = desk.article_form_data(article, dek="The editor's new dek.", **{"notes-TOTAL_FORMS": 10_000_000})
+    data["notes-INITIAL_FORMS"] = 1
     response = editor_client.post(desk.admin_url(article, "change"), data)
     assert response.status_code == 200
     formset = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "notes")
-    assert len(formset.forms) <= 200
-    assert formset.non_form_errors()
+    assert len(formset.forms) == 1  # only the saved row is built, not 2,000 (Django's cap) or 10 million
+    assert "at most 100" in str(formset.non_form_errors())
+    assert "The editor&#x27;s new dek." in response.content.decode()
+    article.refresh_from_db()
+    assert article.dek != "The editor's new dek."
 
 
 @pytest.mark.parametrize(
