@@ -208,7 +208,9 @@ class TagManager(TextManager, NaturalKeyManager):
 class Tag(NameKeyModel, TagBase):
     """A keyword; slugs come from our slugify so every script gets a readable one."""
 
-    slug = SlugField(verbose_name="slug", unique=True, max_length=100)
+    slug = SlugField(
+        verbose_name="slug", unique=True, max_length=100, blank=True, help_text=SLUG_HELP.format("tag", "name")
+    )
 
     objects = TagManager()
     name_clash_message = "Another tag is already called “{name}”. Merge the two tags instead."
@@ -220,6 +222,12 @@ class Tag(NameKeyModel, TagBase):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        # taggit makes a slug for a new tag only; one cleared on the desk is made again here.
+        if not self._state.adding and not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=self._meta.get_field("slug").max_length)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})

@@ -273,3 +273,12 @@ def test_the_tag_actions_refuse_control_characters(editor_client):
     )
     assert "control characters (U+0007)" in response.content.decode()
     assert not Tag.objects.exists()
+
+
+def test_a_tag_added_or_cleared_on_the_desk_gets_its_slug_from_the_server(editor_client):
+    editor_client.post(desk.admin_url(Tag, "add"), {"name": "हिंदी समाचार", "slug": ""})
+    tag = Tag.objects.get()
+    assert tag.slug == "हिंदी-समाचार"
+    editor_client.post(desk.admin_url(tag, "change"), {"name": "हिंदी समाचार", "slug": ""})
+    tag.refresh_from_db()
+    assert tag.slug == "हिंदी-समाचार"
