@@ -3,6 +3,7 @@
 - Every text field is NFC and refuses control characters (articles.fields.DeskTextForm).
 - A non-numeric or out-of-range id, in an autocomplete field or an action's selection, is refused
   before it reaches the database (Django's admin passes it to a query, which raises).
+- A NUL in a changelist's query is a 400 and is dropped from search terms (PostgreSQL refuses NUL).
 - Inline formsets build at most INLINE_MAX_FORMS forms, whatever TOTAL_FORMS claims.
 - Times the site's time zone skips or repeats (daylight saving) are refused by name.
 """
@@ -16,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 
 from .fields import DeskTextForm
 from .forms import LocalSplitDateTimeField
@@ -65,11 +66,18 @@ class DeskFieldsMixin:
 
 
 class DeskModelAdmin(DeskFieldsMixin, admin.ModelAdmin):
+    def changelist_view(self, request, extra_context=None):
+        # Filters pass query values to the database, and PostgreSQL refuses NUL in text (a 500).
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest("The address holds a NUL character (U+0000).", content_type="text/plain")
+        return super().changelist_view(request, extra_context)
+
     def get_search_results(self, request, queryset, search_term):
         """Named records (tags, sources, sections) are also found by name_key: any case, any script, any form.
 
         Django's search uses icontains, which on SQLite folds ASCII letters only.
         """
+        search_term = search_term.replace("\x00", "")  # PostgreSQL refuses NUL in text (autocomplete's term)
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         key = name_key(search_term)
         if key and any(field.name == "name_key" for field in self.model._meta.fields):

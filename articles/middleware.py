@@ -1,28 +1,22 @@
-"""Requests in any script, and never a 500 from text the database cannot hold."""
+"""One address per page: a URL in another Unicode normal form redirects to its NFC spelling."""
 
-from django.http import HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 
 from .text import nfc
 
 
 class UnicodeRequestMiddleware:
-    """One address per page, and no NUL into a query.
+    """Answer a GET or HEAD for a path not in NFC (e.g. an NFD slug) with a 301 to the NFC path.
 
-    - A GET or HEAD for a path not in NFC (e.g. an NFD slug, as macOS sends it) answers 301 with the NFC
-      path: slugs are stored in NFC (articles.text.validate_slug), so the link still reaches its page
-      and search engines see one URL (Unicode UAX #15).
-    - A query string holding U+0000 answers 400: PostgreSQL refuses NUL in text, and admin filters,
-      search and autocomplete pass query values to the database (a 500 there). Forms already refuse
-      NUL in posted fields (Django's ProhibitNullCharactersValidator).
+    Slugs are stored in NFC (articles.text.validate_slug); macOS and some keyboards send NFD, so a
+    link typed or pasted there still reaches its page, and search engines see one URL (Unicode UAX #15).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
-            return HttpResponseBadRequest("The address holds a NUL character (U+0000).", content_type="text/plain")
         path = request.path
         canonical = nfc(path)
         if canonical != path and request.method in {"GET", "HEAD"}:

@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # A non-NFC path redirects to its NFC address, a NUL in the query string is a 400, before anything runs.
+    # A non-NFC path (e.g. an NFD slug) redirects to its NFC address before anything else runs.
     "articles.middleware.UnicodeRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
