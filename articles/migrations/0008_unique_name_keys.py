@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_text_in_every_script"),
+        ("articles", "0007_text_in_every_script"),
     ]
 
     operations = [

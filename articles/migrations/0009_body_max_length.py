@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_unique_name_keys"),
+        ("articles", "0008_unique_name_keys"),
     ]
 
     operations = [

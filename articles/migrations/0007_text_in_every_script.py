@@ -26,7 +26,7 @@ def fill_name_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_article_language"),
+        ("articles", "0006_article_uid_unique"),
     ]
 
     operations = [

@@ -20,7 +20,7 @@ def slugs_in_nfc(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_body_max_length"),
+        ("articles", "0009_body_max_length"),
     ]
 
     operations = [
