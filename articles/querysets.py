@@ -5,6 +5,8 @@ from django.db import connections, models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from .text import nfc
+
 # Links from an article to a tag, source or author: (link model, its article field, its other field).
 LINKS = {
     "tags": ("TaggedArticle", "content_object", "tag"),
@@ -59,7 +61,7 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query):
         """Articles whose headline, dek or body contain every word of ``query``, in any letter case."""
         condition = Q()
-        for word in query.split():
+        for word in nfc(query).split():  # stored text is NFC, so the query must be too
             variants = self._letter_cases(word)
             condition &= Q.create(
                 [(f"{field}__icontains", v) for v in variants for field in ("headline", "dek", "body")], connector=Q.OR
