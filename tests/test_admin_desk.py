@@ -204,3 +204,11 @@ def test_the_changelist_reads_no_whole_archive_for_years_or_languages(editor_cli
     assert [str(a) for a in year.context["cl"].result_list] == ["Old one"]
     ukrainian = editor_client.get(url, {"language": "uk"})
     assert [str(a) for a in ukrainian.context["cl"].result_list] == ["Ukrainian one"]
+
+
+def test_bookmarked_id_filters_still_work(editor_client):
+    tagged = ArticleFactory(tags=["Energy"])
+    ArticleFactory(tags=["Other"])
+    tag = Tag.objects.get(name="Energy")
+    response = editor_client.get(desk.admin_url(Article, "changelist"), {"tagged_items__tag__id__exact": tag.pk})
+    assert list(response.context["cl"].result_list) == [tagged]
