@@ -233,6 +233,7 @@ def media_origins():
         return [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
     return [AWS_S3_ENDPOINT_URL or "https://*.amazonaws.com"]
 
+
 STORAGES = {
     "default": {"BACKEND": MEDIA_STORAGE_BACKEND},
     # Hashed, compressed names (cached for a year by whitenoise) need `collectstatic`, which
