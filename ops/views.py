@@ -3,8 +3,9 @@
 import sys
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseServerError
+from django.http import Http404, HttpResponseServerError
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import static
@@ -46,7 +47,10 @@ def media(request, path):
     is never run as a page: it gets a sandboxing CSP, nosniff, and is cached for a day (a replaced file gets a
     new name, as the storage does not overwrite).
     """
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:  # a path leaving the folder: nothing there, as for any missing file
+        raise Http404("No such file.") from None
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400"
