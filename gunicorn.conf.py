@@ -37,6 +37,16 @@ logconfig_dict = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }
     },
-    "handlers": {"error_console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "loggers": {"gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False}},
+    # gunicorn merges this over its defaults key by key, so every part its defaults refer to is given.
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+# No runtime control socket (gunicornc): one path per user would be shared by every gunicorn on the host.
+control_socket_disable = True

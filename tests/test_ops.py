@@ -187,7 +187,7 @@ def test_s3_storage_is_chosen_by_environment_and_needs_no_local_state():
         AWS_STORAGE_BUCKET_NAME="newsroom-media",
         AWS_S3_CUSTOM_DOMAIN="media.example.org",
         AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test",  # noqa: S106
+        AWS_SECRET_ACCESS_KEY="test",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
