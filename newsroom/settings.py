@@ -253,6 +253,9 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# `manage.py backup` writes files named *.backup[.gz]: JSON with times to the microsecond (ops.serializers).
+SERIALIZATION_MODULES = {"backup": "ops.serializers"}
+
 # `manage.py loaddata seed` finds fixtures/seed.json here.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
