@@ -119,8 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             # libpq connection parameters: https://www.postgresql.org/docs/current/libpq-connect.html
             "connect_timeout": DATABASE_CONNECT_TIMEOUT,
             "options": f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}",
-            # A server that vanishes mid-query (packets dropped, no reset) is given up after this many ms.
-            "tcp_user_timeout": DATABASE_STATEMENT_TIMEOUT + 5000,
+            # A server that vanishes mid-query (packets dropped, no reset) is given up after 10 s without an
+            # acknowledgement; a slow but live server acknowledges at once, so this cuts no long query short.
+            "tcp_user_timeout": 10000,
             "keepalives": 1,
             "keepalives_idle": 30,
         }

@@ -18,7 +18,8 @@ def database_ok():
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
     except DatabaseError:
-        log.warning("health check: the database does not answer", exc_info=True)
+        # One line, no traceback: a probe every few seconds must not flood the log with the same one.
+        log.warning("health check: the database does not answer")
         return False
 
 
@@ -31,10 +32,12 @@ def cache_ok():
     token = uuid.uuid4().hex
     try:
         cache.set("newsroom:healthz", token, timeout=10)
-        return cache.get("newsroom:healthz") == token
-    except Exception:  # any backend's connection error: the check must answer, not raise
-        log.warning("health check: the cache does not answer", exc_info=True)
-        return False
+        if cache.get("newsroom:healthz") == token:
+            return True
+    except Exception:  # noqa: S110 - any backend's connection error: the check must answer, not raise
+        pass
+    log.warning("health check: the cache does not answer")
+    return False
 
 
 def health_response():

@@ -237,3 +237,13 @@ def test_gunicorn_reads_its_settings_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["0.0.0.0:8111", "3", "20", "None", "newsroom.wsgi:application"]
+
+
+def test_postgresql_sessions_run_with_the_statement_timeout(django_db_blocker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (CI runs the suite on it too)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("30s",)
