@@ -45,7 +45,8 @@ logconfig_dict = {
     "root": {"level": "INFO", "handlers": ["console"]},
     "loggers": {
         "gunicorn.error": {"handlers": ["error_console"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Its access lines would double the app's own request lines (see accesslog above).
+        "gunicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
     },
 }
 # No runtime control socket (gunicornc): one path per user would be shared by every gunicorn on the host.

@@ -284,6 +284,10 @@ def test_a_worker_killed_mid_save_leaves_the_old_article_whole_and_the_next_save
         wait_until_healthy(port, tmp_path / "gunicorn.log")
         status, _ = post_save(port, session, form("New headline"))
         assert status == 302
+    # gunicorn.conf.py: gunicorn's own lines are JSON and it writes no access log (the app logs requests).
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert '"logger": "gunicorn.error"' in log
+    assert "gunicorn.access" not in log
     saved = Article.objects.get(pk=article.pk)
     assert (saved.headline, saved.dek, saved.version) == ("New headline", "New dek", before.version + 1)
     assert list(saved.notes.values_list("text", flat=True)) == ["Note with New headline"]
