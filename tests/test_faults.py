@@ -134,7 +134,7 @@ def redis_down(settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("redis_down")
+@pytest.mark.usefixtures("redis_down", "cheap_password_hashing")
 def test_with_redis_down_editors_log_in_and_keep_working_and_readers_read():
     article = ArticleFactory(draft=True, headline="Before")
     editor(password=PASSWORD)
@@ -154,7 +154,7 @@ def test_with_redis_down_editors_log_in_and_keep_working_and_readers_read():
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("redis_down")
+@pytest.mark.usefixtures("redis_down", "cheap_password_hashing")
 def test_with_redis_down_login_throttling_still_works_and_healthz_names_the_cache():
     editor(password=PASSWORD)
     codes = [Client().post("/admin/login/", {"username": "editor", "password": "wrong"}).status_code for _ in range(5)]

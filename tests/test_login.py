@@ -12,7 +12,7 @@ from django.utils import timezone
 from ops.net import client_ip
 from tests.desk import PASSWORD, editor, reporter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cheap_password_hashing")]
 LOGIN = "/admin/login/"
 
 
@@ -25,6 +25,12 @@ def fail(times, username, ip="203.0.113.7"):
     return [attempt(username, "wrong password", ip).status_code for _ in range(times)]
 
 
+def test_argon2_is_the_password_hasher():
+    from newsroom import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
 def test_a_correct_password_logs_in_and_is_stored_with_argon2():
     user = editor(password=PASSWORD)
     assert user.password.startswith("argon2$")
@@ -33,7 +39,8 @@ def test_a_correct_password_logs_in_and_is_stored_with_argon2():
     assert response["Location"] == "/admin/"
 
 
-def test_an_older_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2():
+def test_an_older_pbkdf2_hash_still_logs_in_and_is_upgraded_to_argon2(settings):
+    settings.PASSWORD_HASHERS = [*settings.PASSWORD_HASHERS, "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     user = editor()
     user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
     user.save()
