@@ -164,6 +164,26 @@ def test_with_redis_down_login_throttling_still_works_and_healthz_names_the_cach
     assert response.json() == {"database": "ok", "cache": "failed"}
 
 
+@pytest.mark.django_db
+def test_a_black_holed_redis_costs_a_request_no_more_than_its_timeouts(settings):
+    """A Redis that accepts connections and never answers: each cache call gives up after 0.5 s."""
+    editor_user = editor()
+    with black_hole() as port:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django_redis.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            }
+        }
+        client = Client()
+        client.force_login(editor_user)
+        started = time.monotonic()
+        assert client.get("/admin/").status_code == 200
+        assert client.get("/").status_code == 200
+        assert time.monotonic() - started < 10
+
+
 # --- a worker killed mid-save -------------------------------------------------------------------------------
 
 
