@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from reversion.models import Version
 
-from articles.models import Article, Citation
+from articles.models import Article, Citation, SlugHistory
 from tests.desk import editor
 from tests.factories import ArticleFactory, CitationFactory, CorrectionFactory
 
@@ -36,7 +36,11 @@ def snapshot():
             for a in Article.objects.all()
         },
         # Not `version`: a loaded row counts as a new save (articles.models), so forms opened before are stale.
-        "articles": sorted(Article.objects.values_list("pk", "slug", "headline", "body", "status", "published_at")),
+        "articles": sorted(
+            Article.objects.values_list("pk", "uid", "slug", "headline", "body", "status", "published_at", "updated_at")
+        ),
+        # Old addresses, like revisions, name their row by primary key.
+        "old_addresses": sorted(SlugHistory.objects.values_list("kind", "old_slug", "object_id", "created_at")),
         "citations": Citation.objects.count(),
         "users": sorted(get_user_model().objects.values_list("pk", "username", "password")),
         "groups": sorted(get_user_model().objects.values_list("username", "groups__name")),
@@ -51,6 +55,8 @@ def test_a_round_trip_keeps_every_revision_on_its_own_article(tmp_path):
         gone.delete()
     alpha = revised("Alpha first", "Alpha second", "Alpha third", user=boss)
     beta = revised("Beta first", "Beta second", user=boss)
+    alpha.slug = "alpha-renamed"
+    alpha.save()  # its old address now leads to it
     CitationFactory(article=alpha)
     CorrectionFactory(article=beta)
     before = snapshot()
@@ -59,6 +65,7 @@ def test_a_round_trip_keeps_every_revision_on_its_own_article(tmp_path):
     call_command("backup", str(backup), verbosity=0)
     call_command("restore", str(backup), "--replace", verbosity=0)
 
+    assert before["old_addresses"]
     assert snapshot() == before
     # Restoring alpha's first revision changes alpha, and only alpha.
     first = Version.objects.get_for_object(Article.objects.get(pk=alpha.pk)).last()
