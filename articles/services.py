@@ -28,6 +28,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
+from .signals import articles_changed
 from .text import paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
@@ -275,8 +276,10 @@ def add_correction(article, text, *, user, kind="correction", when=None):
 
 
 def _touch_articles(article_ids):
-    """Make open forms on these articles stale after a change made around them (tags, sources)."""
+    """Make open forms on these articles stale after a change made around them (tags, sources), and tell
+    whoever shows them (search) that they changed."""
     Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
+    articles_changed.send(sender=Article, article_ids=sorted(article_ids))
 
 
 def merge_tags(keep, others):

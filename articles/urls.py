@@ -22,7 +22,6 @@ urlpatterns = [
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.MonthArchiveView.as_view(), name="archive_month"
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
     # Feeds: the site's, each section's, tag's, source's and author's, and the corrections.
     path("feeds/rss/", feeds.ArticleFeed(), name="site_rss"),
     path("feeds/atom/", feeds.ArticleAtomFeed(), name="site_atom"),

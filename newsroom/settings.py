@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "articles",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
