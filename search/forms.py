@@ -1,7 +1,5 @@
 from django import forms
 
-
-
 SORTS = [("relevance", "Relevance"), ("date", "Newest first")]
 
 
@@ -28,7 +26,9 @@ class SearchForm(forms.Form):
 
     def narrow(self, articles):
         """``articles`` limited to the chosen facets (call after is_valid())."""
-        lookups = {lookup: self.cleaned_data[name] for name, lookup in self.FILTERS.items() if self.cleaned_data.get(name)}
+        lookups = {
+            lookup: self.cleaned_data[name] for name, lookup in self.FILTERS.items() if self.cleaned_data.get(name)
+        }
         return articles.filter(**lookups) if lookups else articles
 
     @property

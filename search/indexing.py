@@ -60,9 +60,7 @@ def _articles(ids):
     return (
         Article.objects.filter(pk__in=ids)
         .select_related("section")
-        .prefetch_related(
-            "tags", "bylines__author", "citations__source__aliases", "notes", "corrections"
-        )
+        .prefetch_related("tags", "bylines__author", "citations__source__aliases", "notes", "corrections")
         .order_by()
     )
 
@@ -143,8 +141,8 @@ _ARTICLES_OF = {
 
 
 def _name_changed(sender, instance, using, created=False, raw=False, **kwargs):
-    if created or raw:
-        return  # nothing refers to a new row yet; fixtures index each article as it loads
+    if raw or (created and sender is not SourceAlias):
+        return  # nothing refers to a new row yet (a new alias renames its source); fixtures index as they load
     index_articles(_ARTICLES_OF[sender](instance).using(using).values_list("pk", flat=True), using=using)
 
 

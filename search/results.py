@@ -111,7 +111,10 @@ class SearchResults:
             "source": Source.objects.filter(citations__article__in=ids).annotate(n=Count("citations")),
             "author": Author.objects.filter(bylines__article__in=ids).annotate(n=Count("bylines")),
         }
-        values = {name: qs.order_by("-n", "name").values_list("slug", "name", "n")[:FACET_SIZE] for name, qs in related.items()}
+        values = {
+            name: qs.order_by("-n", "name").values_list("slug", "name", "n")[:FACET_SIZE]
+            for name, qs in related.items()
+        }
         return [
             Facet("section", "Section", [FacetValue(slug, name, n) for slug, name, n in sections]),
             Facet("tag", "Tag", [FacetValue(*row) for row in values["tag"]]),
