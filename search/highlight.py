@@ -1,7 +1,6 @@
 """Snippets: the passage of an article that matched, escaped, with the matching words in ``<mark>``."""
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 from .text import WORD_RE, normalize
 
@@ -28,14 +27,13 @@ class Highlighter:
         """``text[start:end]`` escaped, with the matched words marked. Returns safe HTML."""
         end = len(text) if end is None else end
         spans = self.spans(text) if spans is None else spans
-        out, position = [], start
+        pieces, position = [], start
         for left, right in spans:
             if left < start or right > end:
                 continue
-            out += [escape(text[position:left]), "<mark>", escape(text[left:right]), "</mark>"]
+            pieces.append((text[position:left], text[left:right]))
             position = right
-        out.append(escape(text[position:end]))
-        return mark_safe("".join(out))
+        return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[position:end])
 
     def snippet(self, text, size=SNIPPET_CHARS):
         """About ``size`` characters of ``text`` around its first match, with … where it was cut; "" if none."""
@@ -49,4 +47,4 @@ class Highlighter:
         if end < len(text):
             end = text.rfind(" ", spans[0][1], end) if text.rfind(" ", spans[0][1], end) > 0 else end
         html = self.highlight(text, spans, start, end)
-        return mark_safe(("… " if start else "") + html + (" …" if end < len(text) else ""))
+        return format_html("{}{}{}", "… " if start else "", html, " …" if end < len(text) else "")

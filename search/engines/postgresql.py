@@ -35,7 +35,7 @@ def _quote(token):
 def tsvector(*fields):
     """A tsvector literal of token lists, one per weight A, B, C: ``'kyiv':1A,9C 'talk':2A``."""
     positions, position = {}, 0
-    for weight, tokens in zip("ABC", fields):
+    for weight, tokens in zip("ABC", fields, strict=False):
         for token in tokens:
             position = min(position + 1, MAX_POSITION)
             entries = positions.setdefault(token, [])

@@ -44,19 +44,21 @@ class SQLiteEngine(Engine):
         self.remove(row[0] for row in rows)
         with self.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, headline, meta, body) VALUES (%s, %s, %s, %s)",
+                "INSERT INTO search_fts (rowid, headline, meta, body) VALUES (%s, %s, %s, %s)",
                 [(pk, " ".join(h), " ".join(m), " ".join(b)) for pk, h, m, b in rows],
             )
 
     def remove(self, article_ids):
         with self.cursor() as cursor:
-            cursor.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in article_ids])
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(pk,) for pk in article_ids])
 
     def clear(self):
         with self.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute("DELETE FROM search_fts")
 
     def match_sql(self, query, *, headline_only=False):
         if not query:
             return None
-        return f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression(query, headline_only=headline_only)]
+        return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [
+            expression(query, headline_only=headline_only)
+        ]
