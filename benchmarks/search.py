@@ -1,0 +1,219 @@
+"""Search at scale: p50/p95 of 200 searches over N generated articles (default 100,000). Not a test.
+
+    .venv/bin/python benchmarks/search.py                      # SQLite (a throwaway test database)
+    DATABASE_URL=postgres://... .venv/bin/python benchmarks/search.py
+    make bench-search                                           # the first, with ARTICLES=N to change N
+
+Each search is a full request of /search/ through Django's test client: parsing, the count, the ranked page,
+snippets and the five facets, rendered. Queries: rare terms, a common term that is in a quarter of all
+articles (alone and with another word), phrases, two-word queries and searches narrowed by a facet.
+Timings depend on the machine; the report names it.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from articles.models import Article, Author, Byline, Citation, Section, Source, Tag, TaggedArticle  # noqa: E402
+from search import indexing  # noqa: E402
+
+COMMON = "market"  # in a quarter of all articles
+VOCABULARY = 20_000
+BATCH = 2_000
+rng = random.Random(8)
+
+
+def vocabulary():
+    """Pronounceable made-up words, most frequent first (drawn with a Zipf-like weight)."""
+    consonants, vowels = "bcdfghklmnprstvz", "aeiou"
+    words = set()
+    while len(words) < VOCABULARY:
+        words.add("".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4))))
+    words = sorted(words)
+    rng.shuffle(words)
+    return words
+
+
+def generator(words):
+    weights = [1 / (rank + 1) for rank in range(len(words))]
+    cumulative, total = [], 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+
+    def sentence(n):
+        return " ".join(rng.choices(words, cum_weights=cumulative, k=n))
+
+    return sentence
+
+
+def generate(count):
+    """``count`` articles (5% drafts) over five years, each with 3 tags, 1-2 sources and an author, in bulk."""
+    words = vocabulary()
+    sentence = generator(words)
+    sections = [Section.objects.create(name=f"Section {i}", order=i) for i in range(8)]
+    tags = Tag.objects.bulk_create(Tag(name=f"Topic {w}", slug=f"topic-{w}") for w in words[100:300])
+    sources = Source.objects.bulk_create(Source(name=f"Agency {w}", slug=f"agency-{w}") for w in words[300:350])
+    authors = Author.objects.bulk_create(Author(name=f"Writer {w}", slug=f"writer-{w}") for w in words[350:450])
+    now = timezone.now()
+    bar = tqdm(total=count, desc="articles", unit="article")
+    for start in range(0, count, BATCH):
+        batch = []
+        for i in range(start, min(start + BATCH, count)):
+            paragraphs = [sentence(rng.randint(40, 70)) for _ in range(3)]
+            if rng.random() < 0.25:
+                paragraphs[rng.randrange(3)] += f" the {COMMON} moved"
+            draft = rng.random() < 0.05
+            batch.append(
+                Article(
+                    headline=sentence(rng.randint(5, 9)).capitalize(),
+                    slug=f"generated-{i}",
+                    dek=sentence(15).capitalize() + ".",
+                    body="".join(f"<p>{p.capitalize()}.</p>" for p in paragraphs),
+                    status=Article.Status.DRAFT if draft else Article.Status.PUBLISHED,
+                    published_at=None if draft else now - datetime.timedelta(minutes=rng.randint(1, 5 * 525_600)),
+                    section=rng.choice(sections),
+                )
+            )
+        with transaction.atomic():
+            created = Article.objects.bulk_create(batch)
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=a, tag=t) for a in created for t in rng.sample(tags, 3)
+            )
+            Citation.objects.bulk_create(
+                Citation(article=a, source=s, order=n)
+                for a in created
+                for n, s in enumerate(rng.sample(sources, rng.randint(1, 2)))
+            )
+            Byline.objects.bulk_create(Byline(article=a, author=rng.choice(authors)) for a in created)
+        bar.update(len(batch))
+    bar.close()
+    return words, sections, tags
+
+
+def searches(words, sections, tags):
+    """200 searches: (kind, params)."""
+    bodies = list(Article.objects.published().order_by("?").values_list("body", flat=True)[:200])
+    pairs = []
+    for body in bodies:
+        text = body.replace("<p>", " ").replace("</p>", " ").replace(".", " ").split()
+        k = rng.randrange(len(text) - 1)
+        pairs.append((text[k].lower(), text[k + 1].lower()))
+    rare = words[-2000:]
+    common = words[:50]
+    plan = []
+    for i in range(200):
+        match i % 8:
+            case 0:
+                plan.append(("rare", {"q": rng.choice(rare)}))
+            case 1:
+                plan.append(("common", {"q": COMMON}))
+            case 2:
+                plan.append(("common+word", {"q": f"{COMMON} {rng.choice(common)}"}))
+            case 3:
+                plan.append(("phrase", {"q": '"{} {}"'.format(*pairs[i])}))
+            case 4:
+                plan.append(("two words", {"q": f"{rng.choice(common)} {rng.choice(words[50:2000])}"}))
+            case 5:
+                plan.append(("facet", {"q": COMMON, "section": rng.choice(sections).slug}))
+            case 6:
+                plan.append(("facet", {"q": rng.choice(words[:500]), "tag": rng.choice(tags).slug}))
+            case 7:
+                plan.append(("date sort", {"q": f"{COMMON}", "sort": "date", "page": str(rng.randint(1, 20))}))
+    return plan
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def measure(plan):
+    client = Client()
+    client.get("/search/", plan[0][1])  # warm the connection and caches of Python
+    results = {}
+    for kind, params in tqdm(plan, desc="searches"):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get("/search/", params)
+            elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, (params, response.status_code)
+        results.setdefault(kind, []).append((elapsed, len(queries)))
+    return results
+
+
+def report(results, count, seconds_to_index):
+    every = [ms for rows in results.values() for ms, _ in rows]
+    lines = [
+        f"{connection.vendor} ({connection.Database.__name__} {getattr(connection.Database, 'sqlite_version', '')}"
+        f"{connection.pg_version if connection.vendor == 'postgresql' else ''}), {count:,} articles,"
+        f" indexed in {seconds_to_index:.0f} s; {platform.machine()}, {os.cpu_count()} cores, "
+        f"{platform.python_implementation()} {platform.python_version()}",
+        "",
+        "| searches | n | p50 ms | p95 ms | max ms | SQL queries |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, rows in results.items():
+        ms = [m for m, _ in rows]
+        queries = sorted({q for _, q in rows})
+        lines.append(
+            f"| {kind} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 95):.1f} | {max(ms):.1f} |"
+            f" {'-'.join(map(str, (queries[0], queries[-1]))) if len(queries) > 1 else queries[0]} |"
+        )
+    lines.append(
+        f"| **all** | {len(every)} | **{statistics.median(every):.1f}** | **{percentile(every, 95):.1f}** |"
+        f" {max(every):.1f} | |"
+    )
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=int(os.environ.get("ARTICLES", 100_000)))
+    args = parser.parse_args()
+    setup_test_environment(debug=False)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        # The generator writes in bulk: the index is built once at the end, as rebuild_search_index does.
+        from django.db.models.signals import post_save
+
+        post_save.receivers, saved = [], post_save.receivers
+        try:
+            words, sections, tags = generate(args.articles)
+        finally:
+            post_save.receivers = saved
+        started = time.perf_counter()
+        with tqdm(total=args.articles, desc="index", unit="article") as bar:
+            indexing.rebuild(progress=bar.update)
+        seconds = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh tables have no planner statistics yet
+        plan = searches(words, sections, tags)
+        results = measure(plan)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"\n{datetime.date.today()}\n")
+    print(report(results, args.articles, seconds))
+
+
+if __name__ == "__main__":
+    main()
