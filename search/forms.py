@@ -24,12 +24,9 @@ class SearchForm(forms.Form):
         "year": "published_at__year",
     }
 
-    def narrow(self, articles):
-        """``articles`` limited to the chosen facets (call after is_valid())."""
-        lookups = {
-            lookup: self.cleaned_data[name] for name, lookup in self.FILTERS.items() if self.cleaned_data.get(name)
-        }
-        return articles.filter(**lookups) if lookups else articles
+    def filters(self):
+        """The chosen facets as Article lookups, e.g. ``{"section__slug": "news"}`` (call after is_valid())."""
+        return {lookup: self.cleaned_data[name] for name, lookup in self.FILTERS.items() if self.cleaned_data.get(name)}
 
     @property
     def active_filters(self):

@@ -2,8 +2,6 @@
 
 from django.views.generic import ListView
 
-from articles.models import Article
-
 from .forms import SearchForm
 from .query import parse
 from .results import SearchResults
@@ -29,8 +27,9 @@ class SearchView(ListView):
         self.query = parse(self.form.cleaned_data["q"])
         if not self.query:
             return []
-        articles = self.form.narrow(Article.objects.published())
-        self.results = SearchResults(self.query, articles, sort=self.form.cleaned_data["sort"] or "relevance")
+        self.results = SearchResults(
+            self.query, self.form.filters(), sort=self.form.cleaned_data["sort"] or "relevance"
+        )
         return self.results
 
     def get_context_data(self, **kwargs):
