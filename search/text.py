@@ -42,6 +42,8 @@ _CYRILLIC_ENDINGS = sorted(
     reverse=True,
 )  # fmt: skip
 MIN_STEM = 3  # a Cyrillic stem keeps at least this many letters
+MAX_TOKEN = 100  # longer "words" (pasted hashes, base64) are not words; PostgreSQL refuses lexemes over 2 KB
+MAX_TOKENS = 100_000  # per field; keeps a PostgreSQL tsvector far below its 1 MB limit
 
 _english = snowballstemmer.stemmer("english")
 
@@ -107,6 +109,8 @@ def normalize(word: str) -> tuple[str, bool]:
     punctuation only -> ``("", False)``.
     """
     folded = fold(word)
+    if len(folded) > MAX_TOKEN:
+        return "", False
     if folded.isascii():
         return _english.stemWord(folded).replace("'", "").replace("&", ""), False
     folded = folded.replace("'", "").replace("&", "")
@@ -119,4 +123,5 @@ def normalize(word: str) -> tuple[str, bool]:
 
 def tokens(text: str) -> list[str]:
     """The index tokens of ``text``, in order (positions matter for phrases)."""
-    return [token for token in (normalize(m.group())[0] for m in WORD_RE.finditer(text or "")) if token]
+    found = (normalize(m.group())[0] for m in WORD_RE.finditer(text or ""))
+    return [token for token in found if token][:MAX_TOKENS]

@@ -382,3 +382,48 @@ def test_entry_holds_visible_text_and_names():
     assert article.section.name in entry.meta and "Topic 0" in entry.meta
     assert article.citations.first().source.name in entry.meta
     assert Section.objects.exists() and Source.objects.exists()
+
+
+# --- the plans for large result sets give the same answers ----------------------------------------------------
+
+
+@pytest.fixture
+def many(monkeypatch):
+    """Every search takes the large-result-set path (date-ordered index walk, total by subtraction)."""
+    from search.results import SearchResults
+
+    monkeypatch.setattr(SearchResults, "MANY", 1)
+
+
+def test_large_result_plans_keep_visibility_ranking_and_totals(client, many):
+    now = timezone.now()
+    ArticleFactory(headline="Hidden flood draft", draft=True)
+    ArticleFactory(headline="Hidden flood review", review=True)
+    ArticleFactory(headline="Hidden flood scheduled", scheduled=True)
+    for i in range(22):
+        ArticleFactory(headline=f"Story {i}", body="<p>flood</p>", published_at=now - datetime.timedelta(hours=i + 1))
+    ArticleFactory(headline="Flood headline", published_at=now - datetime.timedelta(days=30))
+    first = found(client, "flood")
+    assert first[0] == "Flood headline" and len(first) == 20 and "Hidden" not in " ".join(first)
+    assert found(client, "flood", page=2) == ["Story 19", "Story 20", "Story 21"]
+    assert "23 results for" in client.get("/search/", {"q": "flood"}).content.decode()
+    assert found(client, "flood", sort="date")[:2] == ["Story 0", "Story 1"]
+    assert found(client, "hidden") == []
+
+
+def test_facets_beyond_the_sample_say_so(client, monkeypatch):
+    from search import results
+
+    monkeypatch.setattr(results, "FACET_SAMPLE", 2)
+    now = timezone.now()
+    for i in range(3):
+        ArticleFactory(headline=f"Tide {i}", tags=["Coast"], published_at=now - datetime.timedelta(hours=i + 1))
+    html = client.get("/search/", {"q": "tide"}).content.decode()
+    assert "3 results for" in html and "Counts among the 2 newest of 3 results." in html
+    assert re.search(r">Coast</a> <span class=\"muted\">\(2\)", html)
+
+
+def test_overlong_words_are_skipped_not_fatal(client):
+    ArticleFactory(headline="Blob", body="<p>" + "x" * 3000 + " readable words</p>")
+    assert found(client, "readable") == ["Blob"]
+    assert client.get("/search/", {"q": "y" * 150}).status_code == 200
