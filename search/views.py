@@ -33,7 +33,9 @@ class SearchView(ListView):
         return self.results
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(form=self.form, results=self.results, **kwargs)
+        context = super().get_context_data(
+            form=self.form, results=self.results, previous_label="Previous results", next_label="More results", **kwargs
+        )
         if self.results is not None and self.results.total:
             context["facets"] = [
                 (facet.label, [(item, self._url(**{facet.name: item.value})) for item in facet.values])
