@@ -15,18 +15,6 @@ MAX_POSITION = 16383  # PostgreSQL's limit; later words share it (phrases that f
 MAX_POSITIONS_PER_TOKEN = 255
 FIELD_GAP = 2  # no phrase spans two fields, as with FTS5's columns
 
-CREATE_SQL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "ALTER TABLE search_searchentry ADD COLUMN document tsvector, ADD COLUMN headline_document tsvector",
-    "CREATE INDEX search_document_gin ON search_searchentry USING gin (document)",
-    "CREATE INDEX search_headline_gin ON search_searchentry USING gin (headline_document)",
-]
-DROP_SQL = [
-    "DROP INDEX IF EXISTS search_headline_gin",
-    "DROP INDEX IF EXISTS search_document_gin",
-    "ALTER TABLE search_searchentry DROP COLUMN IF EXISTS document, DROP COLUMN IF EXISTS headline_document",
-]
-
 
 def _quote(token):
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"

@@ -8,13 +8,6 @@ The table is created by migration ``search.0001_initial`` on SQLite only.
 
 from .base import Engine
 
-TABLE = "search_fts"
-CREATE_SQL = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(headline, meta, body, "
-    "tokenize = 'unicode61 remove_diacritics 2')"
-)
-DROP_SQL = f"DROP TABLE IF EXISTS {TABLE}"
-
 
 def _string(token, prefix):
     # Tokens are letters and digits only (search.text), but quote them anyway: a bare word could be an
