@@ -2,9 +2,10 @@
 
 The index follows every save of an article (publish, unpublish, schedule, restore of a revision and
 fixture loads are saves too), every change to what it shows (bylines, citations, tags, notes,
-corrections), renames of sections, tags, authors, sources and aliases, merges (through the
-``articles.signals.articles_changed`` signal that ``articles.services`` sends after bulk updates) and
-deletes. It is written in the same transaction as the change, so it is never behind. A scheduled
+corrections), renames of sections, tags, authors, sources and aliases, merges and imports (through the
+``articles.signals.articles_changed`` signal that ``articles.services`` sends after bulk writes) and
+deletes. It is written in the same transaction as the change, so it is never behind; inside an
+``articles.signals.batched_changes()`` block, once per article at the end of the block. A scheduled
 article needs nothing at all: visibility is decided when searching.
 """
 
@@ -25,7 +26,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.signals import articles_changed
+from articles.signals import articles_changed, defer
 
 from .engines import get_engine
 from .models import SearchEntry
@@ -109,9 +110,16 @@ def _deleting_articles(origin):
     return isinstance(origin, Article) or getattr(origin, "model", None) is Article
 
 
+def _changed(article_ids, using):
+    """Index now, or at the end of an open articles.signals.batched_changes() block."""
+    pending = [pk for pk in article_ids if not defer(pk)]
+    if pending:
+        index_articles(pending, using=using)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="search_article_saved")
 def _article_saved(sender, instance, using, **kwargs):
-    index_articles([instance.pk], using=using)
+    _changed([instance.pk], using)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="search_article_deleted")
@@ -123,7 +131,7 @@ def _child_changed(sender, instance, using, origin=None, **kwargs):
     if _deleting_articles(origin):
         return
     article_id = instance.content_object_id if sender is TaggedArticle else instance.article_id
-    index_articles([article_id], using=using)
+    _changed([article_id], using)
 
 
 for _child in (Byline, Citation, BackgroundNote, Correction, TaggedArticle):
@@ -143,7 +151,7 @@ _ARTICLES_OF = {
 def _name_changed(sender, instance, using, created=False, raw=False, **kwargs):
     if raw or (created and sender is not SourceAlias):
         return  # nothing refers to a new row yet (a new alias renames its source); fixtures index as they load
-    index_articles(_ARTICLES_OF[sender](instance).using(using).values_list("pk", flat=True), using=using)
+    _changed(_ARTICLES_OF[sender](instance).using(using).values_list("pk", flat=True), using)
 
 
 for _model in _ARTICLES_OF:
@@ -153,4 +161,4 @@ post_delete.connect(_name_changed, sender=SourceAlias, dispatch_uid="search_alia
 
 @receiver(articles_changed, dispatch_uid="search_articles_changed")
 def _articles_changed(sender, article_ids, using="default", **kwargs):
-    index_articles(article_ids, using=using)
+    _changed(article_ids, using)

@@ -427,3 +427,13 @@ def test_overlong_words_are_skipped_not_fatal(client):
     ArticleFactory(headline="Blob", body="<p>" + "x" * 3000 + " readable words</p>")
     assert found(client, "readable") == ["Blob"]
     assert client.get("/search/", {"q": "y" * 150}).status_code == 200
+
+
+def test_imported_articles_are_found_by_their_notes_and_cited_sources(client, tmp_path):
+    SourceFactory(name="Ukrinform")
+    path = tmp_path / "story.txt"
+    path.write_text("Dam repairs begin\nA dek.\nUkrinform reported the works.\n- Built in 1956.\n- News\n")
+    services.import_articles([path], publish=True)
+    assert found(client, "ukrinform") == ["Dam repairs begin"]
+    assert found(client, "1956") == ["Dam repairs begin"]
+    assert SearchEntry.objects.count() == 1

@@ -33,8 +33,7 @@ class SQLiteEngine(Engine):
     vendor = "sqlite"
 
     def write(self, rows):
-        rows = list(rows)
-        self.remove(row[0] for row in rows)
+        """Add rows; an article's old row must have been removed first (index_articles does)."""
         with self.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, headline, meta, body) VALUES (%s, %s, %s, %s)",
