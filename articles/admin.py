@@ -7,15 +7,13 @@ import difflib
 import re
 
 from csp.constants import NONCE, SELF, UNSAFE_INLINE
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from js_asset import Media
@@ -26,7 +24,15 @@ from taggit.models import Tag as TaggitTag
 from search.results import filter_articles
 
 from . import permissions, services
-from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
+from .admin_base import DeskInline, DeskModelAdmin
+from .forms import (
+    ARTICLE_FIELDS,
+    ArticleActionForm,
+    ArticleAdminForm,
+    MergeActionForm,
+    TagAdminForm,
+    parse_local_time,
+)
 from .models import (
     Article,
     Author,
@@ -35,6 +41,7 @@ from .models import (
     Citation,
     Correction,
     Section,
+    SlugHistory,
     Source,
     SourceAlias,
     Tag,
@@ -49,15 +56,11 @@ EDITOR_CSP = {"script-src": [SELF, NONCE], "style-src": [SELF, UNSAFE_INLINE]}
 # Our tags are articles.Tag; taggit's own model is unused and would only confuse the desk.
 admin.site.unregister(TaggitTag)
 
-# An address typed without a scheme is taken as https, as browsers do.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
-
-class ArticleChildInline(admin.TabularInline):
+class ArticleChildInline(DeskInline):
     """Child rows follow their article: editable exactly when the article is."""
 
     extra = 0
-    formfield_overrides = URL_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)
@@ -120,7 +123,7 @@ class DeskStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DeskModelAdmin, VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
@@ -128,7 +131,6 @@ class ArticleAdmin(VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
@@ -234,9 +236,10 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description="Schedule at the time given", permissions=["publish"])
     def schedule(self, request, queryset):
         try:
-            when = forms.DateTimeField().clean(request.POST.get("when"))
-        except ValidationError:
-            when = None
+            when = parse_local_time(request.POST.get("when"))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self._run(request, queryset, services.schedule, when, done="scheduled")
 
     @admin.action(description="Send back to draft", permissions=["publish"])
@@ -335,19 +338,17 @@ def compare_versions(older, newer):
     return rows
 
 
-class SourceAliasInline(admin.TabularInline):
+class SourceAliasInline(DeskInline):
     model = SourceAlias
     extra = 1
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DeskModelAdmin):
     list_display = ["name", "kind", "homepage", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [SourceAliasInline]
-    formfield_overrides = URL_FIELDS
     action_form = MergeActionForm
     actions = ["merge"]
 
@@ -364,10 +365,7 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description="Merge the selected sources into the one named below", permissions=["merge"])
     def merge(self, request, queryset):
         name = (self.action_form(request.POST).data.get("into") or "").strip()
-        keep = (
-            Source.objects.filter(name__iexact=name).first()
-            or SourceAlias.objects.filter(name__iexact=name).select_related("source").first()
-        )
+        keep = Source.named(name).first() or SourceAlias.named(name).select_related("source").first()
         keep = getattr(keep, "source", keep)
         if keep is None:
             self.message_user(request, f"There is no source called “{name}” to merge into.", messages.ERROR)
@@ -377,7 +375,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DeskModelAdmin):
     form = TagAdminForm
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
@@ -403,7 +401,7 @@ class TagAdmin(admin.ModelAdmin):
     @admin.action(description="Merge the selected tags into the one named below", permissions=["merge"])
     def merge(self, request, queryset):
         name = " ".join((self.action_form(request.POST).data.get("into") or "").split())
-        keep = Tag.objects.filter(name__iexact=name).first()
+        keep = Tag.named(name).first()
         if keep is None:
             self.message_user(request, f"There is no tag called “{name}” to merge into.", messages.ERROR)
             return
@@ -412,17 +410,52 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+
+@admin.register(SlugHistory)
+class SlugHistoryAdmin(admin.ModelAdmin):
+    """Old addresses, kept so links never break: written by renames and merges, never by hand."""
+
+    list_display = ["old_slug", "kind", "leads_to", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # The current slug of each row's target in the same query, whatever its kind (no query per row).
+        current = [
+            When(
+                kind=kind,
+                then=Subquery(SlugHistory.model_for(kind).objects.filter(pk=OuterRef("object_id")).values("slug")[:1]),
+            )
+            for kind in SlugHistory.Kind.values
+        ]
+        return super().get_queryset(request).annotate(current_slug=Case(*current))
+
+    @admin.display(description="now leads to")
+    def leads_to(self, obj):
+        if not obj.current_slug:
+            return "(deleted)"
+        url = reverse(f"articles:{obj.kind}", kwargs={"slug": obj.current_slug})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A non-NFC path (e.g. an NFD slug) redirects to its NFC address before anything else runs.
+    "articles.middleware.UnicodeRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags from the response body: a reader's repeated request for an unchanged page gets a 304.
@@ -128,6 +130,11 @@ TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# A request body Django parses in memory: room for an article body of articles.models.BODY_MAX_LENGTH
+# characters of any script, percent-encoded (up to 12 bytes a character), so an over-long body
+# gets a form error that keeps the text instead of a bare 400. Uploads (images) stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -161,6 +168,20 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")  # the default language of new articles
+# Feeds carry each article's whole text (1) or only its dek (0); corrections travel either way.
+NEWSROOM_FEED_FULL_TEXT = os.environ.get("NEWSROOM_FEED_FULL_TEXT", "1") == "1"
+# Link previews of pages (and articles) without a featured image show this static file, of this size in pixels.
+NEWSROOM_DEFAULT_IMAGE = os.environ.get("NEWSROOM_DEFAULT_IMAGE", "img/card.png")
+NEWSROOM_DEFAULT_IMAGE_SIZE = (
+    int(os.environ.get("NEWSROOM_DEFAULT_IMAGE_WIDTH", "1200")),
+    int(os.environ.get("NEWSROOM_DEFAULT_IMAGE_HEIGHT", "630")),
+)
+# The publication's logo in structured data (Google wants a rectangle no taller than 60 pixels, or a square).
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "img/logo.png")
+NEWSROOM_LOGO_SIZE = (
+    int(os.environ.get("NEWSROOM_LOGO_WIDTH", "600")),
+    int(os.environ.get("NEWSROOM_LOGO_HEIGHT", "60")),
+)
 # How long an account-free preview link stays valid.
 NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 
