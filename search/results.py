@@ -15,6 +15,7 @@ from .query import parse
 
 FACET_SIZE = 10  # values shown per facet
 FACET_SAMPLE = 1000  # matches the facets count, newest first
+HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from the rest by their ids
 RECENT_FIRST = ("-published_at", "-pk")
 
 
@@ -93,7 +94,12 @@ class SearchResults:
         head = self.headline_total
         found = ids(self._headline_match, start, min(stop, head)) if start < head else []
         if stop > head:
-            rest = self.matched.exclude(self.engine.match(self.query, headline_only=True))
+            if head <= HEADLINE_IDS_INLINE:
+                # The few headline matches as literal ids: a NOT IN (subquery) makes PostgreSQL scan every article.
+                headline_ids = list(self._headline_match.values_list("pk", flat=True)) if head else []
+                rest = self.matched.exclude(pk__in=headline_ids) if headline_ids else self.matched
+            else:
+                rest = self.matched.exclude(self.engine.match(self.query, headline_only=True))
             found += ids(rest, max(start - head, 0), stop - head)
         return found
 
