@@ -9,7 +9,7 @@ VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 # root needs no sudo; anyone else is asked for it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test install install-dev browser vnu lint format migrate seed seed-fixture bench check check-deploy clean
+.PHONY: run serve test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-search check check-deploy clean
 
 run: install migrate seed
 	@echo ""
@@ -89,6 +89,10 @@ format: install-dev
 
 bench: install-dev
 	$(BIN)/python benchmarks/run.py
+
+# p50/p95 of 200 searches over ARTICLES generated articles (default 100000); DATABASE_URL picks the database.
+bench-search: install-dev
+	$(BIN)/python benchmarks/search.py $(if $(ARTICLES),--articles $(ARTICLES))
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -21,6 +21,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
+from search.results import filter_articles
+
 from . import permissions, services
 from .admin_base import DeskInline, DeskModelAdmin
 from .forms import (
@@ -176,6 +178,12 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
         # A restore deliberately replaces whatever is there now; it is itself kept in the history.
         form.check_stale = not getattr(request, "_restoring_revision", False)
         return form
+
+    def get_search_results(self, request, queryset, search_term):
+        """The desk searches with the readers' engine (search.results), drafts included."""
+        if not search_term.strip():
+            return queryset, False
+        return filter_articles(queryset, search_term), False
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -28,6 +28,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
+from .signals import articles_changed, batched_changes, defer
 from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
@@ -74,7 +75,8 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
     parsed = _read_article_files(paths)
     now = timezone.now()
     result = ImportResult()
-    with transaction.atomic():
+    # Notes and citations are bulk-created: the batch announces each article once, complete, at the end.
+    with transaction.atomic(), batched_changes():
         existing = _slugs_by_headline(article.headline for _, article in parsed)
         sources = _sources_by_name()
         sections = {_name_key(section.name): section for section in Section.objects.all()}
@@ -181,6 +183,7 @@ def _create_article(parsed, section, sources, *, published_at, language, path):
             for order, source in enumerate(cited)
         )
         reversion.add_to_revision(article)  # again, now that its notes and citations exist
+    defer(article.pk)  # its notes and citations came by bulk_create, which sends no signal
     return article
 
 
@@ -275,8 +278,10 @@ def add_correction(article, text, *, user, kind="correction", when=None):
 
 
 def _touch_articles(article_ids):
-    """Make open forms on these articles stale after a change made around them (tags, sources)."""
+    """Make open forms on these articles stale after a change made around them (tags, sources), and tell
+    whoever shows them (search) that they changed."""
     Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
+    articles_changed.send(sender=Article, article_ids=sorted(article_ids))
 
 
 def merge_tags(keep, others):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "ops",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
 ]
 if settings.NEWSROOM_STORAGE == "local":
