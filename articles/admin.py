@@ -23,7 +23,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import permissions, services
+from . import desk, desk_views, permissions, services
 from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
 from .models import (
     Article,
@@ -36,7 +36,6 @@ from .models import (
     Source,
     SourceAlias,
     Tag,
-    TaggedArticle,
 )
 from .preview import share_url
 
@@ -79,12 +78,6 @@ class CitationInline(ArticleChildInline):
     fields = ["source", "url", "role", "order"]
 
 
-class TaggedArticleInline(ArticleChildInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    verbose_name, verbose_name_plural = "tag", "tags"
-
-
 class BackgroundNoteInline(ArticleChildInline):
     model = BackgroundNote
     fields = ["text", "order"]
@@ -121,18 +114,18 @@ class DeskStatusFilter(admin.SimpleListFilter):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
-    list_filter = [DeskStatusFilter, "section", "language", "sources", "tagged_items__tag", "authors"]
+    list_display = ["headline", "desk_status", "section", "bylines", "publication_time", "updated_at", "changed_by"]
+    list_filter = [DeskStatusFilter, "section", desk.LanguageFilter, "sources", "tagged_items__tag", "authors"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
+    inlines = [BylineInline, CitationInline, BackgroundNoteInline, CorrectionInline, desk.DeskNoteInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section", "language"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
         ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
     ]
@@ -140,6 +133,7 @@ class ArticleAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["css/desk.css"]}
+        js = ["desk/desk.js"]
 
     # --- who sees and changes what (the rules are in articles.permissions) ---
 
@@ -169,22 +163,51 @@ class ArticleAdmin(VersionAdmin):
             kwargs["choices"] = [c for c in db_field.choices if c[0] in permissions.UNPUBLISHED]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def get_changelist(self, request, **kwargs):
+        return desk.DeskChangeList
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # A restore deliberately replaces whatever is there now; it is itself kept in the history.
         form.check_stale = not getattr(request, "_restoring_revision", False)
+        # The submit row's buttons (templates/admin/articles/article/submit_line.html) name a DeskAction.
+        form.desk_action, form.desk_user = request.POST.get("_desk_action") or None, request.user
         return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["desk_actions"] = permissions.desk_actions(request.user, obj)
+        context["desk_autosave"] = obj is not None and obj.status in permissions.UNPUBLISHED
+        return self._render_with_editor_csp(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is desk.DeskNote:
+            desk.sign_desk_notes(formset, request.user)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.give_default_byline(form.instance, request.user)
+
     # --- columns ---
 
     @admin.display(description="status", ordering="status")
     def desk_status(self, obj):
         return "Scheduled" if obj.is_scheduled else obj.get_status_display()
+
+    @admin.display(description="bylines")
+    def bylines(self, obj):
+        return desk.bylines_text(obj)
+
+    @admin.display(description="last changed by")
+    def changed_by(self, obj):
+        return getattr(obj, "last_changed_by", None) or "—"
 
     @admin.display(description="published / scheduled for", ordering="published_at")
     def publication_time(self, obj):
@@ -245,7 +268,7 @@ class ArticleAdmin(VersionAdmin):
 
     # --- the body editor under the Content-Security-Policy ---
 
-    def render_change_form(self, request, context, *args, **kwargs):
+    def _render_with_editor_csp(self, request, context, *args, **kwargs):
         nonce = getattr(request, "csp_nonce", None)
         if nonce is not None:
             context["media"] = Media.from_media(context["media"], nonce=str(nonce))
@@ -269,7 +292,11 @@ class ArticleAdmin(VersionAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_compare",
         )
-        return [compare, *super().get_urls()]
+        desk_urls = [
+            path(f"<path:object_id>/{name}/", self.admin_site.admin_view(view), name=f"articles_article_{name}")
+            for name, view in (("presence", desk_views.presence), ("autosave", desk_views.autosave))
+        ]
+        return [compare, *desk_urls, *super().get_urls()]
 
     def history_view(self, request, object_id, extra_context=None):
         versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
@@ -395,7 +422,7 @@ class TagAdmin(admin.ModelAdmin):
     @admin.action(description="Merge the selected tags into the one named below", permissions=["merge"])
     def merge(self, request, queryset):
         name = " ".join((self.action_form(request.POST).data.get("into") or "").split())
-        keep = Tag.objects.filter(name__iexact=name).first()
+        keep = services.find_by_name(Tag.objects.all(), name)
         if keep is None:
             self.message_user(request, f"There is no tag called “{name}” to merge into.", messages.ERROR)
             return

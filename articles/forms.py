@@ -3,11 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from . import services
+from . import desk, services
 from .models import Article
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
@@ -19,25 +20,51 @@ ARTICLE_FIELDS = [
 
 class ArticleAdminForm(forms.ModelForm):
     check_stale = True
+    # Set by the admin for each request: the button pressed (a permissions.DeskAction) and who pressed it.
+    desk_action = None
+    desk_user = None
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
-        fields = ARTICLE_FIELDS
+        fields = [*ARTICLE_FIELDS, "tags"]
         widgets = {
             "language": forms.Select(choices=settings.LANGUAGES),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         }
+        help_texts = {"tags": desk.TAGS_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = self.instance.version
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs.update({"class": "vTextField", "autocomplete": "off"})
+
+    def clean_tags(self):
+        return desk.clean_tag_names(self.cleaned_data.get("tags") or [])
 
     def clean(self):
         cleaned = super().clean()
+        if self.desk_action:
+            self._apply_desk_action(cleaned)
         if self.instance.pk and self.check_stale:
             self._refuse_stale_save()
         return cleaned
+
+    def _apply_desk_action(self, cleaned):
+        # Checked against the article as stored (the instance is updated from the form only after clean()).
+        try:
+            status, when = services.desk_transition(
+                self.desk_action, self.instance, user=self.desk_user, when=cleaned.get("published_at")
+            )
+        except PermissionDenied as error:
+            raise forms.ValidationError(str(error), code="permission") from None
+        except ValidationError as error:
+            if self.desk_action == "schedule" and "published_at" in self.fields:
+                self.add_error("published_at", error)
+                return
+            raise
+        cleaned["status"], cleaned["published_at"] = status, when
 
     def _refuse_stale_save(self):
         # The row stays locked until the admin's transaction ends, so two saves of the same version

@@ -1,0 +1,193 @@
+"""The desk's writing aids: the tag box, the presence list, the language filter, desk notes, list columns.
+
+Kept out of articles/admin.py so the ModelAdmin stays a declaration. The rules of who may do what
+are in articles/permissions.py; writes that span models in articles/services.py.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import CharField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Cast
+from django.utils.translation import gettext
+
+from . import permissions, services
+from .models import Article, Byline, DeskNote, Tag
+
+# --- The tag box: comma-separated names, new ones created -----------------------------------------
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAGS_HELP = (
+    "Comma-separated, e.g. “Ukraine, NATO summit”. A new name creates the tag; an existing one is "
+    "reused whatever its letter case. Put a name that has a comma in double quotes."
+)
+
+
+def clean_tag_names(names):
+    """The tag names typed (already split by taggit's parse_tags), ready to save.
+
+    Each name is NFC with single spaces; a name an existing tag has in another letter case (any
+    script) becomes that tag's name, so it is reused, not duplicated; repeats are dropped.
+    Raises ValidationError naming a name that is too long.
+    """
+    cleaned, seen = [], set()
+    for name in map(services.clean_name, names):
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(f"The tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters.")
+        existing = services.find_by_name(Tag.objects.all(), name)
+        name = existing.name if existing else name
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    return cleaned
+
+
+# --- "X is also editing this article" --------------------------------------------------------------
+
+# The form polls every PRESENCE_POLL seconds; someone not heard from for PRESENCE_TTL has left.
+PRESENCE_POLL = 15
+PRESENCE_TTL = 40
+
+
+def _presence_key(article_id):
+    return f"desk:presence:{article_id}"
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def mark_present(article_id, user, *, now=None):
+    """Note that ``user`` has the article's form open; return the names of the others who have.
+
+    Kept in the shared cache (Redis in production) as {user id: [name, last seen (epoch seconds)]}
+    under one key per article with a short TTL. Two polls landing at once may drop one mark, which
+    the next poll restores: a presence notice is a hint, never a lock.
+    """
+    now = time.time() if now is None else now
+    key = _presence_key(article_id)
+    present = {
+        uid: entry for uid, entry in (cache.get(key) or {}).items() if now - entry[1] < PRESENCE_TTL and uid != user.pk
+    }
+    others = sorted(name for name, _ in present.values())
+    present[user.pk] = [display_name(user), now]
+    cache.set(key, present, PRESENCE_TTL)
+    return others
+
+
+def mark_absent(article_id, user):
+    """``user`` closed the form: drop them from the article's presence list."""
+    key = _presence_key(article_id)
+    present = cache.get(key) or {}
+    if present.pop(user.pk, None) is not None:
+        cache.set(key, present, PRESENCE_TTL)
+
+
+# --- The article list ---------------------------------------------------------------------------
+
+
+class LanguageFilter(admin.SimpleListFilter):
+    """The languages articles are written in, by name ("Ukrainian"), not code ("uk")."""
+
+    title, parameter_name = "language", "language"
+
+    def lookups(self, request, model_admin):
+        names = dict(settings.LANGUAGES)
+        used = model_admin.get_queryset(request).order_by().values_list("language", flat=True).distinct()
+        return sorted(((code, f"{gettext(names.get(code, code))} ({code})") for code in used), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(language=self.value()) if self.value() else queryset
+
+
+def with_desk_columns(queryset):
+    """Articles with what the desk list shows: bylines (prefetched) and who changed each one last.
+
+    The last changer comes from the newest django-reversion revision of the article, in the same
+    query as the list (a subquery), so the list takes a fixed number of queries.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    latest = Version.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id=Cast(OuterRef("pk"), CharField()),
+    ).order_by("-pk")
+    return queryset.annotate(
+        last_changed_by=Subquery(latest.values("revision__user__username")[:1]),
+    ).prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+
+
+class DeskChangeList(ChangeList):
+    """The article list, with the columns of with_desk_columns()."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return with_desk_columns(super().get_queryset(request, exclude_parameters))
+
+
+def bylines_text(article):
+    return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
+
+
+# --- Desk notes -----------------------------------------------------------------------------------
+
+
+class DeskNoteInline(admin.StackedInline):
+    """Internal notes for the desk. A note stays as written (no edits): add another to follow up."""
+
+    model = DeskNote
+    extra = 0
+    fields = ["text", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    verbose_name_plural = "desk notes (internal, never shown to readers)"
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def sign_desk_notes(formset, user):
+    """Save the new notes of a DeskNoteInline formset as written by ``user``."""
+    for note in formset.save(commit=False):
+        note.author = user
+        note.save()
+
+
+# --- Everyone who writes has a byline ------------------------------------------------------------
+
+DESK_GROUPS = ("Reporter", "Editor")
+
+
+def _give_writers_an_author(sender, instance, action, pk_set, reverse, **kwargs):
+    """A staff account put in a desk group gets its Author record (its byline) there and then."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(...): the instance is the group
+        if instance.name in DESK_GROUPS:
+            for user in get_user_model().objects.filter(pk__in=pk_set, author__isnull=True):
+                services.author_for(user)
+    elif Group.objects.filter(pk__in=pk_set, name__in=DESK_GROUPS).exists():
+        services.author_for(instance)
+
+
+def connect_signals():
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed
+
+    m2m_changed.connect(
+        _give_writers_an_author, sender=get_user_model().groups.through, dispatch_uid="desk_writers_have_authors"
+    )
