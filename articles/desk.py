@@ -112,11 +112,12 @@ def with_desk_columns(queryset):
     The last changer comes from the newest django-reversion revision of the article, in the same
     query as the list (a subquery), so the list takes a fixed number of queries.
     """
-    from django.contrib.contenttypes.models import ContentType
     from reversion.models import Version
 
+    opts = Article._meta
     latest = Version.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article),
+        content_type__app_label=opts.app_label,
+        content_type__model=opts.model_name,
         object_id=Cast(OuterRef("pk"), CharField()),
     ).order_by("-pk")
     return queryset.annotate(
