@@ -157,6 +157,11 @@ class ArticleAdmin(VersionAdmin):
             return self.readonly_fields
         return [*self.readonly_fields, "published_at"]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = desk.AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not permissions.may_publish(request.user):
             # A forged "published" is then an invalid choice, refused with a form error.

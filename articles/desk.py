@@ -6,8 +6,10 @@ are in articles/permissions.py; writes that span models in articles/services.py.
 
 import time
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -17,6 +19,31 @@ from django.utils.translation import gettext
 
 from . import permissions, services
 from .models import Article, Byline, DeskNote, Tag
+
+# --- Form widgets that validate (Nu HTML Checker) and have accessible names ----------------------
+
+
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """The admin's autocomplete, with an empty first option even when a value is required.
+
+    HTML requires one on a required single <select> (the "placeholder label option"); Django's
+    renders only the chosen option, so the add form's section box was invalid.
+    """
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        if self.is_required:
+            groups[0][1].insert(0, self.create_option(name, "", "—", False, 0))
+        return groups
+
+
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset may print a label for: the label then points at nothing,
+    since HTML allows a label's ``for`` to name only a visible control."""
+
+    def id_for_label(self, id_):
+        return None
+
 
 # --- The tag box: comma-separated names, new ones created -----------------------------------------
 

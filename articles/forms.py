@@ -9,7 +9,7 @@ from django.utils.text import capfirst
 from reversion.models import Version
 
 from . import desk, services
-from .models import Article
+from .models import Article, default_language
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
@@ -23,13 +23,19 @@ class ArticleAdminForm(forms.ModelForm):
     # Set by the admin for each request: the button pressed (a permissions.DeskAction) and who pressed it.
     desk_action = None
     desk_user = None
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(widget=desk.UnlabelledHiddenInput, required=False)
+    # A choice, not the model's free text: a <select> takes no maxlength, and the model's callable
+    # default would add a hidden "initial-" input carrying the select's aria attributes.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        initial=default_language,
+        help_text=Article._meta.get_field("language").help_text,
+    )
 
     class Meta:
         model = Article
         fields = [*ARTICLE_FIELDS, "tags"]
         widgets = {
-            "language": forms.Select(choices=settings.LANGUAGES),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         }
         help_texts = {"tags": desk.TAGS_HELP}
