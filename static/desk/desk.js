@@ -275,6 +275,68 @@
     }
   }
 
+  // --- Names for every control (Django's tabular inlines, split date/time and select2 lack them) ----
+
+  function labelId(label) {
+    if (!label.id) label.id = `${label.htmlFor || "desk"}_label`;
+    return label.id;
+  }
+
+  function nameSplitDateTimes(root) {
+    // <p class="datetime">Date: <input> <br> Time: <input></p>: the words become real labels.
+    for (const p of root.querySelectorAll("p.datetime")) {
+      for (const input of p.querySelectorAll("input[id]")) {
+        const text = input.previousSibling;
+        if (!text || text.nodeType !== Node.TEXT_NODE || !text.textContent.trim()) continue;
+        const label = el("label", { for: input.id }, text.textContent.trim());
+        text.replaceWith(" ", label, " ");
+      }
+    }
+  }
+
+  function nameTabularCells(root) {
+    for (const table of root.querySelectorAll(".inline-group .tabular table")) {
+      const headers = Array.from(table.querySelectorAll("thead th"));
+      const rows = Array.from(table.querySelectorAll("tbody tr.form-row:not(.empty-form)"));
+      for (const th of headers) {
+        if (!th.textContent.trim()) th.append(el("span", { class: "visually-hidden" }, "Row"));
+      }
+      rows.forEach((row, index) => {
+        Array.from(row.children).forEach((cell, column) => {
+          const header = headers[column] ? headers[column].textContent.replace("?", "").trim() : "";
+          if (!header) return;
+          const name = `${header}, row ${index + 1}`;
+          for (const control of cell.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+            if (!control.labels || !control.labels.length) control.setAttribute("aria-label", name);
+          }
+          for (const combo of cell.querySelectorAll(".select2-selection[role=combobox]")) {
+            combo.setAttribute("aria-label", name);
+            combo.removeAttribute("aria-labelledby");
+          }
+        });
+      });
+    }
+  }
+
+  function nameSelect2(root) {
+    // select2 names its combobox by the chosen value alone; name it by the field's label and the value.
+    for (const select of root.querySelectorAll("select.admin-autocomplete[id]")) {
+      const label = document.querySelector(`label[for="${select.id}"]`);
+      const box = select.parentElement.querySelector(".select2-selection[role=combobox]");
+      const rendered = box && box.querySelector(".select2-selection__rendered");
+      if (!label || !box || !rendered) continue;
+      rendered.removeAttribute("role");
+      rendered.removeAttribute("aria-readonly");
+      box.setAttribute("aria-labelledby", `${labelId(label)} ${rendered.id}`);
+    }
+  }
+
+  function nameControls() {
+    nameSplitDateTimes(form);
+    nameSelect2(form);
+    nameTabularCells(form);
+  }
+
   // --- Start ------------------------------------------------------------------------------------
 
   document.addEventListener("prose-editor:ready", (event) => {
@@ -295,6 +357,9 @@
       if (!event.defaultPrevented) dropLocalCopy();
     });
     window.addEventListener("beforeunload", warnBeforeLeaving);
+    // After Django's own DOMContentLoaded handlers (select2, calendars) have built their widgets.
+    setTimeout(nameControls, 0);
+    document.addEventListener("formset:added", () => setTimeout(nameControls, 0));
     const config = document.getElementById("desk-config");
     if (config && config.dataset.presenceUrl) presence(config.dataset.presenceUrl);
     if (config && config.dataset.autosaveUrl) {
