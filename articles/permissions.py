@@ -43,6 +43,8 @@ def desk_actions(user, article=None):
     A reporter submits their own draft for review; an editor publishes or schedules anything not yet
     public (scheduling a scheduled article moves it) and unpublishes what is published or scheduled.
     """
+    if article is not None and article.pk is None:
+        article = None  # the add form's article: a new draft
     if not may_edit(user, article):
         return []
     status = article.status if article is not None else Article.Status.DRAFT

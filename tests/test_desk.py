@@ -74,6 +74,14 @@ def test_reporter_submits_for_review_with_the_button_in_one_version(reporter):
     assert saved.version == article.version + 1
 
 
+def test_reporter_files_a_new_article_straight_into_review(reporter):
+    data = desk.article_form_data(
+        Article(headline="Straight to review", section=SectionFactory()), _desk_action="submit"
+    )
+    assert logged_in(reporter).post(desk.admin_url(Article, "add"), data).status_code == 302
+    assert Article.objects.get(headline="Straight to review").status == "review"
+
+
 def test_a_forged_publish_button_from_a_reporter_changes_nothing(reporter):
     article = ArticleFactory(draft=True, created_by=reporter, headline="Before")
     response = press(logged_in(reporter), article, "publish", headline="After")

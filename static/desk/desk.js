@@ -23,6 +23,7 @@
   let dirty = false; // unsaved changes in the form
   let autosaveDirty = false; // changes not yet autosaved to the server
   let submitting = false;
+  let storeTimer = null; // the local copy is written half a second after the last change
 
   const graphemes = "Segmenter" in Intl ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
   const words = "Segmenter" in Intl ? new Intl.Segmenter(undefined, { granularity: "word" }) : null;
@@ -82,6 +83,9 @@
   }
 
   function editorReady(tiptap) {
+    // Module scripts may build the editor before DOMContentLoaded; the form is parsed by then.
+    form = form || document.getElementById("article_form");
+    if (!form) return;
     editor = tiptap;
     const dom = editor.view.dom;
     dom.setAttribute("spellcheck", "true");
@@ -118,6 +122,7 @@
   }
 
   function keepLocalCopy() {
+    if (submitting) return;
     try {
       localStorage.setItem(storeKey(), JSON.stringify({ ...snapshot(), at: Date.now() }));
     } catch (error) {
@@ -126,6 +131,7 @@
   }
 
   function dropLocalCopy() {
+    clearTimeout(storeTimer);
     try {
       localStorage.removeItem(storeKey());
     } catch (error) {
@@ -175,8 +181,6 @@
     });
   }
 
-  let storeTimer = null;
-
   function changed() {
     dirty = true;
     autosaveDirty = true;
@@ -210,8 +214,17 @@
 
   let autosaveStopped = false;
 
-  async function autosave(url) {
-    if (!autosaveDirty || autosaveStopped || submitting) return;
+  let inFlight = null; // the autosave request under way, if any
+
+  function autosave(url) {
+    if (!autosaveDirty || autosaveStopped || submitting || inFlight) return inFlight;
+    inFlight = sendAutosave(url).finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
+
+  async function sendAutosave(url) {
     const seen = form.querySelector("input[name=seen_version]");
     autosaveDirty = false;
     const response = await fetch(url, {
@@ -234,6 +247,15 @@
       autosaveDirty = !autosaveStopped;
       status(answer.error || "Not autosaved.", "error");
     }
+  }
+
+  function waitForAutosave(event) {
+    // A save sent while an autosave is under way would carry the version before it, and be refused
+    // as stale: send it once the autosave has answered (and moved the form's version on).
+    if (!inFlight) return;
+    event.preventDefault();
+    const button = event.submitter;
+    inFlight.then(() => form.requestSubmit(button));
   }
 
   function presence(url) {
@@ -344,7 +366,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", () => {
-    form = document.getElementById("article_form");
+    form = form || document.getElementById("article_form");
     if (!form) return;
     document.body.classList.add("desk-writing");
     counter("headline");
@@ -354,6 +376,7 @@
     form.addEventListener("submit", (event) => {
       submitting = true;
       scheduleNeedsTime(event);
+      if (!event.defaultPrevented) waitForAutosave(event);
       if (!event.defaultPrevented) dropLocalCopy();
     });
     window.addEventListener("beforeunload", warnBeforeLeaving);
@@ -364,8 +387,8 @@
     if (config && config.dataset.presenceUrl) presence(config.dataset.presenceUrl);
     if (config && config.dataset.autosaveUrl) {
       const url = config.dataset.autosaveUrl;
+      // Not on leaving the page: a reload could then show the form before the autosave lands.
       setInterval(() => autosave(url), AUTOSAVE_EVERY);
-      document.addEventListener("visibilitychange", () => document.hidden && autosave(url));
       form.addEventListener("desk:autosave", () => autosave(url)); // lets a test ask for one now
     }
     if (!document.getElementById("id_body")) offerLocalCopy();
