@@ -33,9 +33,7 @@ def test_reporter_writes_in_the_tall_editor_and_submits_for_review(browser, live
     body = page.locator(BODY)
     assert body.get_attribute("spellcheck") == "true"
     assert page.locator("#id_body_label").inner_text().startswith("Body")
-    line = page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('.ProseMirror p') || document.querySelector('.ProseMirror')).lineHeight)"
-    )
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.ProseMirror p')).lineHeight)")
     assert body.bounding_box()["height"] >= 20 * line  # room for about twenty lines from the start
     assert body.bounding_box()["width"] >= 600  # fills the column
 
