@@ -334,6 +334,31 @@ def test_the_list_shows_bylines_who_changed_last_and_language_names(editor):
     assert client.get(desk.admin_url(Article, "changelist") + "?language=uk").context["cl"].result_count == 1
 
 
+def test_the_list_takes_the_same_queries_for_3_and_12_articles_with_bylines_and_history(
+    editor, django_assert_max_num_queries
+):
+    client = logged_in(editor)
+    url = desk.admin_url(Article, "changelist")
+
+    def add(count):
+        articles = ArticleFactory.create_batch(count, draft=True)
+        for article in articles:
+            BylineFactory(article=article)
+            BylineFactory(article=article)
+        services.publish(articles, user=editor)  # a revision each, by the editor
+
+    def queries():
+        with django_assert_max_num_queries(40) as captured:
+            html = client.get(url).content.decode()
+        assert html.count('<td class="field-changed_by">editor</td>') == Article.objects.count()
+        return len(captured.captured_queries)
+
+    add(3)
+    few = queries()
+    add(9)
+    assert queries() == few
+
+
 # --- import_articles --author --tag ---------------------------------------------------------------
 
 TEXT = "Storm closes the port\nShips wait offshore\nThe port closed at noon.\n- World\n"
