@@ -404,3 +404,15 @@ def test_import_refuses_a_bad_author_or_tag_and_writes_nothing(tmp_path, option,
     with pytest.raises(CommandError, match=error):
         call_command("import_articles", str(path), *option, verbosity=0)
     assert not Article.objects.exists() and not Author.objects.exists() and not Tag.objects.exists()
+
+
+def test_a_reporter_reads_their_article_in_review_with_its_tags_and_notes(reporter):
+    article = ArticleFactory(draft=True, created_by=reporter, tags=["Флоти", "Ports"])
+    article.status = "review"
+    article.save()
+    DeskNote.objects.create(article=article, author=reporter, text="Waiting for the port authority.")
+    response = logged_in(reporter).get(desk.admin_url(article, "change"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Флоти" in html and "Ports" in html and "Waiting for the port authority." in html
+    assert buttons(response) == []
