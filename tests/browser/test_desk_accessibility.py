@@ -43,5 +43,6 @@ def test_desk_pages_have_no_axe_violations_and_no_console_errors(browser, live_s
             results = AXE.run(page)
             assert results.violations_count == 0, f"{name}: {url}\n{results.generate_report()}"
             assert page.console_errors == [], (name, page.console_errors)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
     finally:
         page.context.close()
