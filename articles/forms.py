@@ -30,6 +30,7 @@ class ArticleAdminForm(forms.ModelForm):
         choices=settings.LANGUAGES,
         initial=default_language,
         help_text=Article._meta.get_field("language").help_text,
+        error_messages={"invalid_choice": "“%(value)s” is not a known language code (e.g. en, uk, ar, zh-hans)."},
     )
 
     class Meta:
