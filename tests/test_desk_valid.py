@@ -15,7 +15,7 @@ from tests.factories import FullArticleFactory
 from tests.test_html_valid import VNU_JAR
 
 pytestmark = pytest.mark.django_db
-DESK_CSS = str(Path(settings.BASE_DIR) / "static/css/desk.css")
+DESK_CSS = [str(Path(settings.BASE_DIR) / name) for name in ("static/css/desk.css", "static/desk/admin.css")]
 
 
 def desk_pages(client, article):

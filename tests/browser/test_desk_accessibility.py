@@ -6,7 +6,9 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from articles.models import Article
 from tests import desk
+from tests.factories import ArticleFactory
 from tests.test_desk_valid import article_with_history, desk_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,5 +46,26 @@ def test_desk_pages_have_no_axe_violations_and_no_console_errors(browser, live_s
             assert results.violations_count == 0, f"{name}: {url}\n{results.generate_report()}"
             assert page.console_errors == [], (name, page.console_errors)
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    finally:
+        page.context.close()
+
+
+def test_a_reporters_desk_pages_have_no_axe_violations(browser, live_server, client):
+    """A reporter's forms differ: the publication time is read-only and corrections cannot be added."""
+    reporter = desk.reporter()
+    page = session_page(browser, live_server, client, reporter)
+    own = ArticleFactory(draft=True, created_by=reporter, tags=["Україна"])
+    try:
+        for url in (
+            desk.admin_url(Article, "add"),
+            desk.admin_url(own, "change"),
+            desk.admin_url(Article, "changelist"),
+        ):
+            page.goto(f"{live_server.url}{url}")
+            if url.endswith(("/add/", "/change/")):
+                page.wait_for_selector(".ProseMirror[contenteditable=true][aria-labelledby]")
+            results = AXE.run(page)
+            assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
+            assert page.console_errors == [], (url, page.console_errors)
     finally:
         page.context.close()
