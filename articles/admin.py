@@ -23,7 +23,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import desk, desk_views, permissions, services
+from . import desk, permissions, services
 from .forms import ARTICLE_FIELDS, ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
 from .models import (
     Article,
@@ -111,7 +111,7 @@ class DeskStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(desk.DeskAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "bylines", "publication_time", "updated_at", "changed_by"]
@@ -157,62 +157,28 @@ class ArticleAdmin(VersionAdmin):
             return self.readonly_fields
         return [*self.readonly_fields, "published_at"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.autocomplete_fields:
-            kwargs["widget"] = desk.AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not permissions.may_publish(request.user):
             # A forged "published" is then an invalid choice, refused with a form error.
             kwargs["choices"] = [c for c in db_field.choices if c[0] in permissions.UNPUBLISHED]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_changelist(self, request, **kwargs):
-        return desk.DeskChangeList
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # A restore deliberately replaces whatever is there now; it is itself kept in the history.
         form.check_stale = not getattr(request, "_restoring_revision", False)
-        # The submit row's buttons (templates/admin/articles/article/submit_line.html) name a DeskAction.
-        form.desk_action, form.desk_user = request.POST.get("_desk_action") or None, request.user
         return form
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["desk_actions"] = permissions.desk_actions(request.user, obj)
-        context["desk_autosave"] = obj is not None and obj.status in permissions.UNPUBLISHED
-        return self._render_with_editor_csp(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is desk.DeskNote:
-            desk.sign_desk_notes(formset, request.user)
-        else:
-            super().save_formset(request, form, formset, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if not change:
-            services.give_default_byline(form.instance, request.user)
-
     # --- columns ---
 
     @admin.display(description="status", ordering="status")
     def desk_status(self, obj):
         return "Scheduled" if obj.is_scheduled else obj.get_status_display()
-
-    @admin.display(description="bylines")
-    def bylines(self, obj):
-        return desk.bylines_text(obj)
-
-    @admin.display(description="last changed by")
-    def changed_by(self, obj):
-        return getattr(obj, "last_changed_by", None) or "—"
 
     @admin.display(description="published / scheduled for", ordering="published_at")
     def publication_time(self, obj):
@@ -273,7 +239,7 @@ class ArticleAdmin(VersionAdmin):
 
     # --- the body editor under the Content-Security-Policy ---
 
-    def _render_with_editor_csp(self, request, context, *args, **kwargs):
+    def render_change_form(self, request, context, *args, **kwargs):
         nonce = getattr(request, "csp_nonce", None)
         if nonce is not None:
             context["media"] = Media.from_media(context["media"], nonce=str(nonce))
@@ -297,11 +263,7 @@ class ArticleAdmin(VersionAdmin):
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_compare",
         )
-        desk_urls = [
-            path(f"<path:object_id>/{name}/", self.admin_site.admin_view(view), name=f"articles_article_{name}")
-            for name, view in (("presence", desk_views.presence), ("autosave", desk_views.autosave))
-        ]
-        return [compare, *desk_urls, *super().get_urls()]
+        return [compare, *super().get_urls()]
 
     def history_view(self, request, object_id, extra_context=None):
         versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast
+from django.urls import path
 from django.utils.translation import gettext
 
 from . import permissions, services
@@ -159,8 +160,64 @@ class DeskChangeList(ChangeList):
         return with_desk_columns(super().get_queryset(request, exclude_parameters))
 
 
-def bylines_text(article):
-    return ", ".join(byline.author.name for byline in article.bylines.all()) or "—"
+# --- The article admin's desk behaviour ------------------------------------------------------------
+
+
+class DeskAdminMixin:
+    """What the desk adds to the article ModelAdmin: buttons, autosave and presence URLs, desk notes,
+    the default byline, the list's byline and last-changed columns, and widgets with accessible names."""
+
+    def get_urls(self):
+        from . import desk_views
+
+        opts = self.model._meta
+        urls = [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(view),
+                name=f"{opts.app_label}_{opts.model_name}_{name}",
+            )
+            for name, view in (("presence", desk_views.presence), ("autosave", desk_views.autosave))
+        ]
+        return [*urls, *super().get_urls()]
+
+    def get_changelist(self, request, **kwargs):
+        return DeskChangeList
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The submit row's buttons (templates/admin/articles/article/submit_line.html) name a DeskAction.
+        form.desk_action, form.desk_user = request.POST.get("_desk_action") or None, request.user
+        return form
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["desk_actions"] = permissions.desk_actions(request.user, obj)
+        context["desk_autosave"] = obj is not None and obj.status in permissions.UNPUBLISHED
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is DeskNote:
+            sign_desk_notes(formset, request.user)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.give_default_byline(form.instance, request.user)
+
+    @admin.display(description="bylines")
+    def bylines(self, obj):
+        return ", ".join(byline.author.name for byline in obj.bylines.all()) or "—"
+
+    @admin.display(description="last changed by")
+    def changed_by(self, obj):
+        return getattr(obj, "last_changed_by", None) or "—"
 
 
 # --- Desk notes -----------------------------------------------------------------------------------
