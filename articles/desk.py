@@ -197,7 +197,9 @@ class DeskAdminMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["desk_actions"] = permissions.desk_actions(request.user, obj)
-        context["desk_autosave"] = obj is not None and obj.status in permissions.UNPUBLISHED
+        context["desk_autosave"] = (
+            obj is not None and obj.status in permissions.UNPUBLISHED and permissions.may_edit(request.user, obj)
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
