@@ -66,7 +66,7 @@ def test_desk_pages_are_valid_html(client, tmp_path):
             "--errors-only",
             "--also-check-css",
             *map(str, files),
-            DESK_CSS,
+            *DESK_CSS,
         ],
         capture_output=True,
         text=True,
