@@ -205,7 +205,8 @@ def _create_article(parsed, section, sources, *, published_at, language, path, b
             Byline(article=article, author=author, role=role, order=order)
             for order, (author, role) in enumerate(bylines)
         )
-        article.tags.add(*tags)
+        if tags:  # taggit queries even for no tags
+            article.tags.add(*tags)
         reversion.add_to_revision(article)  # again, now that its notes and citations exist
     return article
 
