@@ -6,25 +6,23 @@ are in articles/permissions.py; writes that span models in articles/services.py.
 
 import time
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin import widgets
 from django.contrib.admin.views.main import ChangeList
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db.models import CharField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Cast
 from django.urls import path
 from django.utils.translation import gettext
 
 from . import permissions, services
-from .models import Article, Byline, DeskNote, Tag
+from .admin_base import INLINE_MAX_FORMS, CappedInlineFormSet, DeskFieldsMixin, SafeAutocompleteSelect
+from .models import Article, Byline, DeskNote
 
 # --- Form widgets that validate (Nu HTML Checker) and have accessible names ----------------------
 
 
-class AutocompleteSelect(widgets.AutocompleteSelect):
+class AutocompleteSelect(SafeAutocompleteSelect):
     """The admin's autocomplete, with an empty first option even when a value is required.
 
     HTML requires one on a required single <select> (the "placeholder label option"); Django's
@@ -36,44 +34,6 @@ class AutocompleteSelect(widgets.AutocompleteSelect):
         if self.is_required:
             groups[0][1].insert(0, self.create_option(name, "", "—", False, 0))
         return groups
-
-
-class UnlabelledHiddenInput(forms.HiddenInput):
-    """A hidden input the admin's fieldset may print a label for: the label then points at nothing,
-    since HTML allows a label's ``for`` to name only a visible control."""
-
-    def id_for_label(self, id_):
-        return None
-
-
-# --- The tag box: comma-separated names, new ones created -----------------------------------------
-
-TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
-TAGS_HELP = (
-    "Comma-separated, e.g. “Ukraine, NATO summit”. A new name creates the tag; an existing one is "
-    "reused whatever its letter case. Put a name that has a comma in double quotes."
-)
-
-
-def clean_tag_names(names):
-    """The tag names typed (already split by taggit's parse_tags), ready to save.
-
-    Each name is NFC with single spaces; a name an existing tag has in another letter case (any
-    script) becomes that tag's name, so it is reused, not duplicated; repeats are dropped.
-    Raises ValidationError naming a name that is too long.
-    """
-    cleaned, seen = [], set()
-    for name in map(services.clean_name, names):
-        if not name:
-            continue
-        if len(name) > TAG_MAX_LENGTH:
-            raise ValidationError(f"The tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters.")
-        existing = services.find_by_name(Tag.objects.all(), name)
-        name = existing.name if existing else name
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            cleaned.append(name)
-    return cleaned
 
 
 # --- "X is also editing this article" --------------------------------------------------------------
@@ -225,14 +185,19 @@ class DeskAdminMixin:
 # --- Desk notes -----------------------------------------------------------------------------------
 
 
-class DeskNoteInline(admin.StackedInline):
+class DeskNoteInline(DeskFieldsMixin, admin.StackedInline):
     """Internal notes for the desk. A note stays as written (no edits): add another to follow up."""
 
+    formset = CappedInlineFormSet
+    max_num = INLINE_MAX_FORMS
     model = DeskNote
     extra = 0
     fields = ["text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
     verbose_name_plural = "desk notes (internal, never shown to readers)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, **{"absolute_max": INLINE_MAX_FORMS, **kwargs})
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)

@@ -1,5 +1,7 @@
 """Admin forms: the article form that refuses stale saves, and the inputs of the desk's actions."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
@@ -8,8 +10,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from . import desk, services
-from .models import Article, default_language
+from . import services
+from .fields import DeskTextForm
+from .models import Article, Tag, default_language
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
@@ -18,12 +21,95 @@ ARTICLE_FIELDS = [
 ]  # fmt: skip
 
 
-class ArticleAdminForm(forms.ModelForm):
+def local_time(value: datetime.datetime) -> datetime.datetime:
+    """A wall-clock time in the site's time zone (NEWSROOM_TIME_ZONE) as an aware datetime.
+
+    Raises ValidationError when the time does not exist there (the clocks go forward over it) or
+    happens twice (the clocks go back over it), as Python's zoneinfo reports with ``fold`` (PEP 495).
+    """
+    zone = timezone.get_current_timezone()
+    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    shown = f"{value:%Y-%m-%d %H:%M}"
+    if first.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
+        message = (
+            f"{shown} does not exist in the time zone {zone}: the clocks go forward over it (daylight saving "
+            f"time). Choose a time outside that hour."
+        )
+    else:
+        message = (
+            f"{shown} happens twice in the time zone {zone}: the clocks go back over it (daylight saving "
+            f"time). Choose a time outside that hour."
+        )
+    raise ValidationError(message, code="nonexistent_or_ambiguous_time")
+
+
+def parse_local_time(text):
+    """The time typed in a desk input (e.g. "2026-03-29T03:30"), aware, or None if it is not a time.
+
+    Raises ValidationError (see local_time) for a time the site's time zone skips or repeats.
+    """
+    try:
+        value = datetime.datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    if timezone.is_aware(value):
+        return value
+    return local_time(value)
+
+
+class LocalSplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date + time inputs, refusing a time that the site's time zone skips or repeats."""
+
+    def compress(self, data_list):
+        if data_list and all(data_list):
+            return local_time(datetime.datetime.combine(*data_list))
+        return super().compress(data_list)
+
+
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset may print a label for: the label then points at nothing,
+    since HTML allows a label's ``for`` to name only a visible control."""
+
+    def id_for_label(self, id_):
+        return None
+
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAGS_HELP = (
+    "Comma-separated, e.g. “Ukraine, NATO summit”. A new name creates the tag; an existing one is "
+    "reused whatever its letter case. Put a name that has a comma in double quotes."
+)
+
+
+def clean_tag_names(names):
+    """The tag names typed (already split by taggit's parse_tags), ready to save.
+
+    Each name is NFC with single spaces; a name an existing tag has in another letter case (any
+    script) becomes that tag's name, so it is reused, not duplicated; repeats are dropped.
+    Raises ValidationError naming a name that is too long.
+    """
+    cleaned, seen = [], set()
+    for name in map(services.clean_name, names):
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(f"The tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters.")
+        existing = Tag.named(name).first()
+        name = existing.name if existing else name
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    return cleaned
+
+
+class ArticleAdminForm(DeskTextForm, forms.ModelForm):
     check_stale = True
     # Set by the admin for each request: the button pressed (a permissions.DeskAction) and who pressed it.
     desk_action = None
     desk_user = None
-    seen_version = forms.IntegerField(widget=desk.UnlabelledHiddenInput, required=False)
+    seen_version = forms.IntegerField(widget=UnlabelledHiddenInput, required=False)
     # A choice, not the model's free text: a <select> takes no maxlength, and the model's callable
     # default would add a hidden "initial-" input carrying the select's aria attributes.
     language = forms.ChoiceField(
@@ -39,7 +125,7 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         }
-        help_texts = {"tags": desk.TAGS_HELP}
+        help_texts = {"tags": TAGS_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +134,7 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["tags"].widget.attrs.update({"class": "vTextField", "autocomplete": "off"})
 
     def clean_tags(self):
-        return desk.clean_tag_names(self.cleaned_data.get("tags") or [])
+        return clean_tag_names(self.cleaned_data.get("tags") or [])
 
     def clean(self):
         cleaned = super().clean()
@@ -170,7 +256,7 @@ class MergeActionForm(ActionForm):
     into = forms.CharField(label="Into", required=False, max_length=200, help_text="Name of the one to keep.")
 
 
-class TagAdminForm(forms.ModelForm):
+class TagAdminForm(DeskTextForm, forms.ModelForm):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         services.check_tag_name(self.instance, name)

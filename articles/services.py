@@ -3,7 +3,6 @@
 Reads belong in articles/querysets.py. Each function here is one transaction.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
-from .text import paragraphs_to_html, unique_slug
+from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
 
@@ -135,7 +134,7 @@ def _read_article_file(path):
 
 def _name_key(name):
     """Names that differ only in case (in any script) or Unicode normal form are the same name."""
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    return name_key(name)
 
 
 def find_by_name(queryset, name, field="name"):
@@ -145,7 +144,7 @@ def find_by_name(queryset, name, field="name"):
     same length are fetched and compared with str.casefold() (Unicode's full case folding) in NFC.
     """
     key = _name_key(name)
-    lengths = {len(name.strip()), len(unicodedata.normalize("NFC", name.strip()))}
+    lengths = {len(nfc(name.strip())), len(clean_name(name))}  # stored names are NFC
     candidates = queryset.annotate(name_length=Length(field)).filter(name_length__in=lengths).order_by("pk")
     return next((row for row in candidates if _name_key(getattr(row, field)) == key), None)
 
@@ -156,7 +155,7 @@ def _slugs_by_headline(headlines):
     SQLite's case-insensitive matching knows only ASCII, so candidates of the same length are
     compared here instead.
     """
-    lengths = {len(headline) for headline in headlines}
+    lengths = {len(nfc(headline)) for headline in headlines}  # stored headlines are NFC
     candidates = (
         Article.objects.annotate(headline_length=Length("headline"))
         .filter(headline_length__in=lengths)
@@ -313,9 +312,7 @@ def autosave(article, *, user, seen_version, headline, dek, body):
                 f"version {locked.version}): not autosaved. Your text is still in the form.",
                 code="stale",
             )
-        locked.headline = unicodedata.normalize("NFC", headline.strip())
-        locked.dek = unicodedata.normalize("NFC", dek)
-        locked.body = unicodedata.normalize("NFC", body)
+        locked.headline, locked.dek, locked.body = nfc(headline.strip()), nfc(dek), nfc(body)
         locked.full_clean(validate_unique=False)
         reversion.set_user(user)
         reversion.set_comment("Autosaved")
@@ -353,7 +350,7 @@ def add_tag(articles, name, *, user):
 
 
 def remove_tag(articles, name, *, user):
-    tag = find_by_name(Tag.objects.all(), name)
+    tag = Tag.named(name).first()
     if tag is None:
         raise ValidationError(f"There is no tag “{name.strip()}”.")
     return _editorial_change(
@@ -363,14 +360,15 @@ def remove_tag(articles, name, *, user):
 
 def clean_name(name):
     """A name as typed, in NFC with its runs of white space made one space."""
-    return unicodedata.normalize("NFC", " ".join(str(name).split()))
+    return nfc(" ".join(str(name).split()))
 
 
 def _tag_named(name):
     name = clean_name(name)
     if not name:
         raise ValidationError("Type the name of the tag.")
-    return find_by_name(Tag.objects.all(), name) or Tag.objects.create(name=name)
+    _refuse_control_characters(name)
+    return Tag.named(name).first() or Tag.objects.create(name=name)
 
 
 def add_correction(article, text, *, user, kind="correction", when=None):
@@ -431,8 +429,15 @@ def check_tag_name(tag, name):
     """Tag names are unique whatever their case; a clash means the two tags should be merged."""
     if not name:
         raise ValidationError("A tag needs a name.")
-    if find_by_name(Tag.objects.exclude(pk=tag.pk), name):
+    _refuse_control_characters(name)
+    if Tag.named(name).exclude(pk=tag.pk).exists():
         raise ValidationError(f"Another tag is already called “{name}”. Merge the two tags instead.")
+
+
+def _refuse_control_characters(name):
+    found = control_characters(name, allowed="")
+    if found:
+        raise ValidationError(f"The tag name contains control characters ({', '.join(found)}); remove them.")
 
 
 def merge_sources(keep, duplicate):
@@ -449,7 +454,7 @@ def merge_sources(keep, duplicate):
         _redirect_merged("source", [duplicate], keep)
         name = duplicate.name
         duplicate.delete()
-        if not keep.aliases.filter(name__iexact=name).exists():
+        if not SourceAlias.named(name).exists() and not Source.named(name).exists():
             SourceAlias.objects.create(source=keep, name=name)
         _touch_articles(article_ids)
         return len(article_ids)

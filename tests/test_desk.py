@@ -312,11 +312,11 @@ def test_joining_a_desk_group_gives_the_account_an_author():
     assert services.author_for(other) == Author.objects.get(user=other)  # never a second one
 
 
-def test_find_by_name_ignores_case_in_any_script():
-    tag = Tag.objects.create(name="Ελλάδα")
-    assert services.find_by_name(Tag.objects.all(), "ΕΛΛΆΔΑ") == tag
-    assert services.find_by_name(Tag.objects.all(), "ελλάδα ") == tag
-    assert services.find_by_name(Tag.objects.all(), "Ελλάδ") is None
+def test_authors_are_found_by_name_ignoring_case_in_any_script():
+    author = AuthorFactory(name="Ελένη Παππά")
+    assert services.author_named("ΕΛΈΝΗ ΠΑΠΠΆ") == author
+    assert services.author_named(" ελένη  παππά ") == author
+    assert services.author_named("Ελένη Παπ") != author
 
 
 # --- The list -------------------------------------------------------------------------------------

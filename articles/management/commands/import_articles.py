@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from articles import services
-from articles.desk import TAG_MAX_LENGTH
+from articles.forms import TAG_MAX_LENGTH
 from articles.models import Author, Byline
 
 ROLES = {key.casefold(): value for value, label in Byline.Role.choices for key in (value, label)}

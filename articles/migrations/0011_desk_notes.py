@@ -29,7 +29,7 @@ def grant_notes_and_give_authors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_article_uid_unique"),
+        ("articles", "0010_slugs_made_by_the_server"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
