@@ -13,6 +13,7 @@ from reversion.models import Version
 from . import services
 from .fields import DeskTextForm
 from .models import Article, Tag, default_language
+from .text import control_characters
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
@@ -88,9 +89,13 @@ def clean_tag_names(names):
 
     Each name is NFC with single spaces; a name an existing tag has in another letter case (any
     script) becomes that tag's name, so it is reused, not duplicated; repeats are dropped.
-    Raises ValidationError naming a name that is too long.
+    Raises ValidationError naming a name that is too long or holds control characters.
     """
     cleaned, seen = [], set()
+    for name in names:
+        bad = control_characters(name, allowed="")
+        if bad:
+            raise ValidationError(f"A tag holds control characters ({', '.join(bad)}): remove them.")
     for name in map(services.clean_name, names):
         if not name:
             continue

@@ -416,3 +416,11 @@ def test_a_reporter_reads_their_article_in_review_with_its_tags_and_notes(report
     html = response.content.decode()
     assert "Флоти" in html and "Ports" in html and "Waiting for the port authority." in html
     assert buttons(response) == []
+
+
+def test_a_control_character_in_the_tag_box_is_refused_with_the_text_kept(reporter):
+    data = desk.article_form_data(Article(headline="Bell tag", section=SectionFactory()), tags="Ring\x07bell")
+    response = logged_in(reporter).post(desk.admin_url(Article, "add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["tags"]
+    assert not Article.objects.filter(headline="Bell tag").exists() and not Tag.objects.exists()
