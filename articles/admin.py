@@ -23,7 +23,7 @@ from taggit.models import Tag as TaggitTag
 
 from search.results import filter_articles
 
-from . import permissions, services
+from . import desk, permissions, services
 from .admin_base import DeskInline, DeskModelAdmin
 from .forms import (
     ARTICLE_FIELDS,
@@ -45,7 +45,6 @@ from .models import (
     Source,
     SourceAlias,
     Tag,
-    TaggedArticle,
 )
 from .preview import share_url
 
@@ -84,12 +83,6 @@ class CitationInline(ArticleChildInline):
     fields = ["source", "url", "role", "order"]
 
 
-class TaggedArticleInline(ArticleChildInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    verbose_name, verbose_name_plural = "tag", "tags"
-
-
 class BackgroundNoteInline(ArticleChildInline):
     model = BackgroundNote
     fields = ["text", "order"]
@@ -123,20 +116,20 @@ class DeskStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskModelAdmin, VersionAdmin):
+class ArticleAdmin(desk.DeskAdminMixin, DeskModelAdmin, VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
-    list_filter = [DeskStatusFilter, "section", "language", "sources", "tagged_items__tag", "authors"]
+    list_display = ["headline", "desk_status", "section", "bylines", "publication_time", "updated_at", "changed_by"]
+    list_filter = [DeskStatusFilter, "section", desk.LanguageFilter, "sources", "tagged_items__tag", "authors"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["section"]
-    inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
+    inlines = [BylineInline, CitationInline, BackgroundNoteInline, CorrectionInline, desk.DeskNoteInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section", "language"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
         ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
     ]
@@ -144,6 +137,7 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
 
     class Media:
         css = {"all": ["css/desk.css"]}
+        js = ["desk/desk.js"]
 
     # --- who sees and changes what (the rules are in articles.permissions) ---
 

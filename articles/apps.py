@@ -2,6 +2,11 @@ from django.apps import AppConfig
 
 
 class ArticlesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import desk
+
+        desk.connect_signals()

@@ -312,6 +312,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Code": True,
+    # django-prose-editor turns the browser's spellcheck off by default; writers want it.
+    "NoSpellCheck": False,
 }
 
 
@@ -668,6 +670,39 @@ class SlugHistory(models.Model):
     @property
     def target(self):
         return self.model_for(self.kind)._default_manager.filter(pk=self.object_id).first()
+
+
+class DeskNote(models.Model):
+    """An internal note on an article for the desk ("checked the figure with the ministry").
+
+    Never public: no page, feed, sitemap, search or JSON-LD reads this model, and it is kept out of
+    the article's history, so restoring an old version never deletes a note written since.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="desk_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="desk_notes",
+        help_text="Who wrote the note.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the note was written.")
+    text = models.TextField("note", help_text="For the desk only; readers never see it. Plain text.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "desk note"
+        indexes = [models.Index(fields=["article", "created_at"], name="desknote_article_idx")]
+
+    def __str__(self):
+        return f"Note by {self.author or 'someone'} on {self.article}"
+
+    def get_absolute_url(self):
+        """Notes live on their article's desk page (the admin), never on the public site."""
+        return reverse("admin:articles_article_change", args=[self.article_id])
 
 
 class TaggedArticleManager(models.Manager):

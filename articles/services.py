@@ -17,7 +17,9 @@ from django.utils import timezone
 from . import permissions, textformat
 from .models import (
     Article,
+    Author,
     BackgroundNote,
+    Byline,
     Citation,
     Correction,
     Section,
@@ -62,12 +64,14 @@ class ImportResult:
         return [f for f in self.files if not f.created]
 
 
-def import_articles(paths, *, publish=False, language=None, progress=None):
+def import_articles(paths, *, publish=False, language=None, authors=(), tags=(), progress=None):
     """Create one article per plain-text file: all files or none.
 
     Every file is read and checked before anything is written, and ImportRejected lists every bad
     one. A file whose headline (ignoring case) an article already has is skipped, never merged: an
-    editor may have worked on that article since. ``progress(i, total, imported_file)`` is called
+    editor may have worked on that article since. ``authors`` is a list of (name, Byline.Role value)
+    given to every new article as its bylines, in that order (an Author is created for a new name);
+    ``tags`` a list of tag names (created when new). ``progress(i, total, imported_file)`` is called
     after each file.
     """
     language = language or settings.NEWSROOM_LANGUAGE
@@ -77,6 +81,8 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
     result = ImportResult()
     # Notes and citations are bulk-created: the batch announces each article once, complete, at the end.
     with transaction.atomic(), batched_changes():
+        bylines = [(author_named(name), role) for name, role in authors]
+        tags = [_tag_named(name) for name in tags]
         existing = _slugs_by_headline(article.headline for _, article in parsed)
         sources = _sources_by_name()
         sections = {_name_key(section.name): section for section in Section.objects.all()}
@@ -95,6 +101,8 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
                     published_at=now if publish else None,
                     language=language,
                     path=path,
+                    bylines=bylines,
+                    tags=tags,
                 )
                 existing[key] = created.slug
                 imported = ImportedFile(path, created.slug, created=True)
@@ -131,6 +139,18 @@ def _name_key(name):
     return name_key(name)
 
 
+def find_by_name(queryset, name, field="name"):
+    """The first row of ``queryset`` whose ``field`` is ``name`` ignoring case in any script, or None.
+
+    ``iexact`` folds ASCII letters only on SQLite (so "україна" would miss "Україна"): rows of the
+    same length are fetched and compared with str.casefold() (Unicode's full case folding) in NFC.
+    """
+    key = _name_key(name)
+    lengths = {len(nfc(name.strip())), len(clean_name(name))}  # stored names are NFC
+    candidates = queryset.annotate(name_length=Length(field)).filter(name_length__in=lengths).order_by("pk")
+    return next((row for row in candidates if _name_key(getattr(row, field)) == key), None)
+
+
 def _slugs_by_headline(headlines):
     """Existing articles with any of ``headlines``, ignoring case in every script.
 
@@ -156,7 +176,7 @@ def _sources_by_name():
     return names
 
 
-def _create_article(parsed, section, sources, *, published_at, language, path):
+def _create_article(parsed, section, sources, *, published_at, language, path, bylines=(), tags=()):
     """The article with its notes and citations, as the first revision of its history."""
     with reversion.create_revision():
         reversion.set_comment(f"Imported from {Path(path).name}")
@@ -182,6 +202,12 @@ def _create_article(parsed, section, sources, *, published_at, language, path):
             )
             for order, source in enumerate(cited)
         )
+        Byline.objects.bulk_create(
+            Byline(article=article, author=author, role=role, order=order)
+            for order, (author, role) in enumerate(bylines)
+        )
+        if tags:  # taggit queries even for no tags
+            article.tags.add(*tags)
         reversion.add_to_revision(article)  # again, now that its notes and citations exist
     defer(article.pk)  # its notes and citations came by bulk_create, which sends no signal
     return article
@@ -207,22 +233,29 @@ def _editorial_change(articles, *, user, comment, change):
         return len(locked)
 
 
+def _published_now(article, now):
+    """(status, publication time) of ``article`` published now; one already public keeps its time."""
+    return Article.Status.PUBLISHED, article.published_at if article.is_public else now
+
+
+def _check_future(when):
+    if when is None or when <= timezone.now():
+        raise ValidationError("Choose a publication time in the future.")
+
+
 def publish(articles, *, user):
     """Make articles public now; an article already public keeps its original time."""
     now = timezone.now()
 
     def change(article):
-        if not article.is_public:
-            article.published_at = now
-        article.status = article.Status.PUBLISHED
+        article.status, article.published_at = _published_now(article, now)
 
     return _editorial_change(articles, user=user, comment="Published", change=change)
 
 
 def schedule(articles, when, *, user):
     """Publish articles at ``when``, a future moment: they go live by themselves then."""
-    if when is None or when <= timezone.now():
-        raise ValidationError("Choose a publication time in the future.")
+    _check_future(when)
 
     def change(article):
         article.status, article.published_at = article.Status.PUBLISHED, when
@@ -237,6 +270,79 @@ def unpublish(articles, *, user):
         article.status, article.published_at = article.Status.DRAFT, None
 
     return _editorial_change(articles, user=user, comment="Sent back to draft", change=change)
+
+
+def desk_transition(action, article, *, user, when=None):
+    """(status, publication time) that a button of the change form gives ``article`` (as stored).
+
+    ``action`` is a permissions.DeskAction; ``when`` the publication time typed in the form (used by
+    "schedule", which needs a future time). Nothing is saved here: the form saves it with the rest
+    of the edits, as one version. Raises PermissionDenied when ``user`` may not press that button
+    (permissions.desk_actions) and ValidationError for a missing or past schedule time.
+    """
+    try:
+        action = permissions.DeskAction(action)
+    except ValueError:
+        raise ValidationError(f"There is no button “{action}” on the desk.") from None
+    if action not in permissions.desk_actions(user, article):
+        raise PermissionDenied(f"You may not “{action.label.rstrip('…')}” this article.")
+    match action:
+        case permissions.DeskAction.SUBMIT:
+            return Article.Status.REVIEW, article.published_at
+        case permissions.DeskAction.PUBLISH:
+            return _published_now(article, timezone.now())
+        case permissions.DeskAction.SCHEDULE:
+            _check_future(when)
+            return Article.Status.PUBLISHED, when
+    return Article.Status.DRAFT, None
+
+
+def autosave(article, *, user, seen_version, headline, dek, body):
+    """Save the text of an unpublished article typed on the desk, as a revision ("Autosaved").
+
+    Never publishes: the status and publication time are left as they are. Returns the saved
+    article (its new ``version`` is what the open form must send next). Raises PermissionDenied
+    unless ``user`` may edit the article and it is a draft or in review, and ValidationError (code
+    "stale") when someone saved it since ``seen_version``, or (per field) for a bad headline.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not permissions.may_edit(user, locked) or locked.status not in permissions.UNPUBLISHED:
+            raise PermissionDenied("Only an unpublished article you may edit is autosaved.")
+        if seen_version != locked.version:
+            raise ValidationError(
+                f"Someone saved this article after you opened it (your version {seen_version}, now "
+                f"version {locked.version}): not autosaved. Your text is still in the form.",
+                code="stale",
+            )
+        locked.headline, locked.dek, locked.body = nfc(headline.strip()), nfc(dek), nfc(body)
+        locked.full_clean(validate_unique=False)
+        reversion.set_user(user)
+        reversion.set_comment("Autosaved")
+        locked.save()
+        reversion.add_to_revision(locked)
+    return locked
+
+
+def author_for(user):
+    """The Author linked to staff account ``user``, created (named after the account) when it has none."""
+    name = clean_name(user.get_full_name() or user.get_username())
+    author, _ = Author.objects.get_or_create(user=user, defaults={"name": name})
+    return author
+
+
+def author_named(name):
+    """The Author called ``name`` (ignoring case in any script), created when there is none."""
+    name = clean_name(name)
+    if not name:
+        raise ValidationError("An author needs a name.")
+    return find_by_name(Author.objects.all(), name) or Author.objects.create(name=name)
+
+
+def give_default_byline(article, user):
+    """A new article with no byline gets its creator's ("By"), so nobody files anonymously by mistake."""
+    if not article.bylines.exists():
+        Byline.objects.create(article=article, author=author_for(user), role=Byline.Role.WRITTEN)
 
 
 def add_tag(articles, name, *, user):
@@ -255,8 +361,13 @@ def remove_tag(articles, name, *, user):
     )
 
 
+def clean_name(name):
+    """A name as typed, in NFC with its runs of white space made one space."""
+    return nfc(" ".join(str(name).split()))
+
+
 def _tag_named(name):
-    name = " ".join(name.split())
+    name = clean_name(name)
     if not name:
         raise ValidationError("Type the name of the tag.")
     _refuse_control_characters(name)

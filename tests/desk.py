@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.forms import CheckboxInput, FileInput, MultiWidget
 from django.urls import reverse
+from taggit.forms import TagWidget
 
 _groups = importlib.import_module("articles.migrations.0002_editorial_groups")
 
@@ -62,8 +63,9 @@ def article_form_data(article, **changes):
         "image_caption": article.image_caption,
         "image_credit": article.image_credit,
         "seen_version": article.version,
+        "tags": ", ".join(f'"{tag.name}"' for tag in article.tags.all()) if article.pk else "",
     }
-    for prefix in ("bylines", "citations", "tagged_items", "notes", "corrections"):
+    for prefix in ("bylines", "citations", "notes", "corrections", "desk_notes"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return data
@@ -81,6 +83,8 @@ def posted_form(response, **changes):
             if isinstance(widget, MultiWidget):
                 parts = widget.decompress(value) if not isinstance(value, list) else value
                 data.update({f"{bound.html_name}_{i}": "" if p is None else str(p) for i, p in enumerate(parts)})
+            elif isinstance(widget, TagWidget):
+                data[bound.html_name] = widget.format_value(value) or ""
             elif isinstance(widget, CheckboxInput):
                 if value:
                     data[bound.html_name] = "on"

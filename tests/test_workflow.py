@@ -246,11 +246,12 @@ def test_created_by_is_set_on_add(editor_client):
     assert timezone.now() - article.created_at < datetime.timedelta(minutes=1)
 
 
-def test_editor_tags_an_article_in_the_tag_inline_and_sees_when_it_is_scheduled(editor_client):
+def test_editor_tags_an_article_in_the_tag_box_and_sees_when_it_is_scheduled(editor_client):
     article = ArticleFactory(scheduled=True)
     tag = Tag.objects.create(name="Економіка")
     form = editor_client.get(desk.admin_url(article, "change"))
     assert "Scheduled: goes live by itself on" in form.content.decode()
-    data = desk.posted_form(form, **{"tagged_items-TOTAL_FORMS": 1, "tagged_items-0-tag": tag.pk})
+    # Another letter case (Cyrillic, which SQLite's own case folding misses) reuses the tag.
+    data = desk.posted_form(form, tags="економіка")
     assert editor_client.post(desk.admin_url(article, "change"), data).status_code == 302
     assert list(article.tags.all()) == [tag]
