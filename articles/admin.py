@@ -127,14 +127,14 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "featured_image"]
     inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "section", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
-        ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
 

@@ -13,7 +13,6 @@ from .models import Article
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
     "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
-    "image_alt", "image_caption", "image_credit",
 ]  # fmt: skip
 
 

@@ -6,6 +6,8 @@ import re
 from django.conf import settings
 from django.utils.encoding import iri_to_uri
 
+from images.renditions import card_image
+
 # An edit within this long of publication is part of publishing, not an update readers need to hear about.
 UPDATE_GRACE = datetime.timedelta(minutes=5)
 
@@ -98,6 +100,7 @@ def article_jsonld(article):
     for byline in article.bylines.all():
         data.setdefault(BYLINE_PROPERTIES.get(byline.role, "contributor"), []).append(_person(byline.author))
     data.setdefault("author", [site])
-    if article.featured_image:
-        data["image"] = absolute_url(article.featured_image.url)
+    image = card_image(article.featured_image)
+    if image:
+        data["image"] = absolute_url(image)
     return data

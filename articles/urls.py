@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path, register_converter
 
+from frontpage.views import FrontPageView, SectionFrontView
+
 from . import feeds, views
 from .converters import UnicodeSlugConverter
 from .preview import SharePreviewView
@@ -11,10 +13,10 @@ register_converter(UnicodeSlugConverter, "uslug")
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", FrontPageView.as_view(), name="home"),
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article"),
     path("preview/<str:token>/", SharePreviewView.as_view(), name="share_preview"),
-    path("sections/<uslug:slug>/", views.SectionView.as_view(), name="section"),
+    path("sections/<uslug:slug>/", SectionFrontView.as_view(), name="section"),
     path("tags/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("sources/<uslug:slug>/", views.SourceView.as_view(), name="source"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),

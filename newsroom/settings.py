@@ -56,7 +56,10 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "imagekit",
     "articles",
+    "images",
+    "frontpage",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +129,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Our translations of the readers' labels (locale/<lang>/LC_MESSAGES/django.po, compiled .mo committed) and the
+# date formats we prefer over Django's for some languages (newsroom/formats/<lang>/formats.py).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -142,6 +149,13 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploaded pictures (images app): bigger files or more pixels are refused with a message saying so.
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(20_000_000)))
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", str(50_000_000)))
+# Renditions (django-imagekit) are made on first use and kept in the default storage under media/CACHE/;
+# whether one exists is remembered in the default cache.
+IMAGEKIT_CACHEFILE_DIR = "CACHE/images"
 
 # Hashed files are cached for ten years by whitenoise; the rest for an hour in production. Outside
 # production whitenoise serves straight from the app folders, so no collectstatic (and no warning) is needed.

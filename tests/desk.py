@@ -58,9 +58,7 @@ def article_form_data(article, **changes):
         "status": article.status,
         "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
         "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
-        "image_alt": article.image_alt,
-        "image_caption": article.image_caption,
-        "image_credit": article.image_credit,
+        "featured_image": article.featured_image_id or "",
         "seen_version": article.version,
     }
     for prefix in ("bylines", "citations", "tagged_items", "notes", "corrections"):

@@ -1,0 +1,22 @@
+"""Template access to renditions: {% picture image "card" %} and {{ image|card_image }}."""
+
+from django import template
+
+from articles import seo
+
+from .. import renditions
+
+register = template.Library()
+
+
+@register.simple_tag
+def picture(image, layout, eager=False):
+    """A responsive <picture> for ``image`` in ``layout`` (see images.renditions.LAYOUTS)."""
+    return renditions.picture(image, layout, eager=eager)
+
+
+@register.filter
+def card_image(image):
+    """The absolute URL of ``image``'s social-card rendition, or ""."""
+    url = renditions.card_image(image)
+    return seo.absolute_url(url) if url else ""
