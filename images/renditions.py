@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.html import format_html, format_html_join
-from imagekit import ImageSpec
+from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
 from pilkit.processors import ResizeToFill
 
@@ -67,6 +67,10 @@ class Rendition(ImageSpec):
         self.format = image_format.pillow
         self.options = image_format.options
         super().__init__(source=source)
+
+
+# imagekit runs its cache-file strategy (make the file when its URL is first needed) for registered specs only.
+register.generator("images:rendition", Rendition)
 
 
 def _sizes(image, layout):

@@ -8,6 +8,7 @@ from django.forms import CheckboxInput, FileInput, MultiWidget
 from django.urls import reverse
 
 _groups = importlib.import_module("articles.migrations.0002_editorial_groups")
+_picture_groups = importlib.import_module("images.migrations.0002_desk_permissions")
 
 PASSWORD = "correct horse battery staple"
 
@@ -18,6 +19,7 @@ def staff(username, group=None, *, password=None, **kwargs):
     Without ``password`` the account can only be logged in by the test client: hashing is slow.
     """
     _groups.grant_desk_roles(Group, Permission)
+    _picture_groups.grant_desk_roles(Group, Permission)
     user = get_user_model().objects.create(username=username, is_staff=True, **kwargs)
     if password:
         user.set_password(password)

@@ -15,7 +15,11 @@ def grant(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group, Permission = apps.get_model("auth", "Group"), apps.get_model("auth", "Permission")
+    grant_desk_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def grant_desk_roles(Group, Permission):
+    """Give both groups their picture and front-page permissions; tests call it too, after a flush."""
     for name, perms in GRANTS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for app_label, codename in perms:
