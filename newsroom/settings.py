@@ -150,6 +150,8 @@ STORAGES = {
     },
 }
 
+# Django serves /media/ itself unless a web server in front does (then set NEWSROOM_SERVE_MEDIA=0).
+NEWSROOM_SERVE_MEDIA = os.environ.get("NEWSROOM_SERVE_MEDIA", "1") == "1"
 # Uploaded pictures (images app): bigger files or more pixels are refused with a message saying so.
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(20_000_000)))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", str(50_000_000)))
@@ -181,7 +183,8 @@ NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", str(7 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        # https: for pictures an editor places in a body by address (articles.text keeps only https ones).
+        "img-src": [SELF, "data:", "https:"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from images.views import media
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
@@ -10,5 +11,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+if settings.NEWSROOM_SERVE_MEDIA:
+    # Pictures work with DEBUG off too; a web server or CDN in front can take /media/ over (NEWSROOM_SERVE_MEDIA=0).
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"))

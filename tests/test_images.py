@@ -202,3 +202,17 @@ def test_an_image_used_by_an_article_cannot_be_deleted_from_under_it():
     article = ArticleFactory(pictured=True)
     with pytest.raises(ProtectedError):
         article.featured_image.delete()
+
+
+def test_pictures_are_served_with_debug_off_and_renditions_cached_for_good(client, settings):
+    settings.DEBUG = False
+    image = ImageFactory(file=ContentFile(image_bytes((700, 500)), name="served.png"))
+    original = client.get(image.file.url)
+    assert original.status_code == 200 and original["Content-Type"] == "image/png"
+    assert original["Cache-Control"] == "public, max-age=3600"
+    rendition = client.get(re.search(r'<img src="([^"]+)"', picture(image, "card")).group(1))
+    assert rendition.status_code == 200 and rendition["Content-Type"] == "image/jpeg"
+    assert rendition["Cache-Control"] == "public, max-age=31536000, immutable"
+    for bad in ("/media/../newsroom/settings.py", "/media/%2e%2e/manage.py", "/media/nothing.png"):
+        assert client.get(bad).status_code in (400, 404), bad
+    assert client.post(image.file.url).status_code == 405
