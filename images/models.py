@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
-from . import uploads
+from . import renditions, uploads
 
 
 class Image(models.Model):
@@ -58,11 +58,15 @@ class Image(models.Model):
         return self.caption or self.alt_text
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
+        uploaded = bool(self.file) and not self.file._committed
+        if uploaded:
             # A new upload: stored without its EXIF, whichever way it arrived (desk, shell, import).
             content, self.width, self.height = uploads.without_metadata(self.file)
             self.file = content
         super().save(*args, **kwargs)
+        if uploaded and settings.NEWSROOM_RENDITIONS_ON_UPLOAD:
+            # The editor who uploads waits a few seconds for every size and format; readers then never do.
+            transaction.on_commit(lambda: renditions.make_all(self))
 
     def get_absolute_url(self):
         """The original file (renditions are what pages show; see images.renditions)."""

@@ -9,7 +9,7 @@ width from srcset/sizes (https://html.spec.whatwg.org/multipage/images.html#resp
 import logging
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.html import format_html, format_html_join
 from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
@@ -56,7 +56,7 @@ LAYOUTS = {
     # Open Graph / Twitter cards and JSON-LD: 1.91:1 at 1200 px wide, as Facebook and X recommend.
     "social": Layout((1200,), "1200px", (1200, 630)),
 }
-CACHE_SECONDS = 24 * 3600
+CACHE_SECONDS = 3600
 
 
 class Rendition(ImageSpec):
@@ -76,7 +76,8 @@ register.generator("images:rendition", Rendition)
 def _sizes(image, layout):
     """[(width, height)] in pixels for ``image`` in ``layout``, never wider than the original."""
     ratio = layout.ratio or (image.width, image.height)
-    widths = [w for w in layout.widths if w <= image.width] or [image.width]
+    # Every layout width the original can fill, and the original's own width when it falls between two.
+    widths = sorted({w for w in layout.widths if w < image.width} | {min(image.width, max(layout.widths))})
     return [(w, max(1, round(w * ratio[1] / ratio[0]))) for w in widths]
 
 
@@ -133,6 +134,7 @@ def _rendition_urls(image, layout_name):
     if not _usable(image):
         return None
     key = _cache_key(image, layout_name)
+    cache = caches["renditions"]
     urls = cache.get(key)
     if urls is None:
         sizes = _sizes(image, LAYOUTS[layout_name])
@@ -159,6 +161,7 @@ def card_image(image):
     if not _usable(image):
         return ""
     key = _cache_key(image, "social")
+    cache = caches["renditions"]
     url = cache.get(key)
     if url is None:
         try:
@@ -168,3 +171,12 @@ def card_image(image):
             return ""
         cache.set(key, url, CACHE_SECONDS)
     return url
+
+
+def make_all(image):
+    """Make every rendition of ``image`` now (on upload, or by ``manage.py make_renditions``), so no reader waits.
+
+    Returns the number of layouts done; 0 if the image cannot be read.
+    """
+    done = sum(1 for name in LAYOUTS if name != "social" and _rendition_urls(image, name))
+    return done + bool(card_image(image))

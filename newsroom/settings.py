@@ -117,6 +117,14 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where each picture's rendition URLs are remembered, per process: a page with forty pictures then makes no
+# network round trip for them. (Whether a rendition file exists is kept in the default cache by django-imagekit.)
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,9 +163,11 @@ NEWSROOM_SERVE_MEDIA = os.environ.get("NEWSROOM_SERVE_MEDIA", "1") == "1"
 # Uploaded pictures (images app): bigger files or more pixels are refused with a message saying so.
 NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(20_000_000)))
 NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", str(50_000_000)))
-# Renditions (django-imagekit) are made on first use and kept in the default storage under media/CACHE/;
+# Renditions (django-imagekit) are made when a picture is uploaded (unless NEWSROOM_RENDITIONS_ON_UPLOAD=0), or
+# else on first use, and kept in the default storage under media/CACHE/;
 # whether one exists is remembered in the default cache.
 IMAGEKIT_CACHEFILE_DIR = "CACHE/images"
+NEWSROOM_RENDITIONS_ON_UPLOAD = os.environ.get("NEWSROOM_RENDITIONS_ON_UPLOAD", "1") == "1"
 
 # Hashed files are cached for ten years by whitenoise; the rest for an hour in production. Outside
 # production whitenoise serves straight from the app folders, so no collectstatic (and no warning) is needed.

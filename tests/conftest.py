@@ -38,10 +38,11 @@ def _media_root(settings, tmp_path):
 
     The cache is emptied too: it remembers which image renditions exist, and a new folder holds none.
     """
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

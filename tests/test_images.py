@@ -216,3 +216,34 @@ def test_pictures_are_served_with_debug_off_and_renditions_cached_for_good(clien
     for bad in ("/media/../newsroom/settings.py", "/media/%2e%2e/manage.py", "/media/nothing.png"):
         assert client.get(bad).status_code in (400, 404), bad
     assert client.post(image.file.url).status_code == 405
+
+
+def rendition_files():
+    root = default_storage.path("CACHE")
+    import os
+
+    return sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
+
+
+def test_an_upload_makes_every_rendition_so_no_reader_waits(django_capture_on_commit_callbacks, settings):
+    settings.NEWSROOM_RENDITIONS_ON_UPLOAD = True
+    with django_capture_on_commit_callbacks(execute=True):
+        image = ImageFactory(file=ContentFile(image_bytes((700, 500)), name="fresh.png"))
+    made = rendition_files()
+    # lead 480; card 320, 480, 640; thumb 160, 320; story 480, 700: 8 sizes x 3 formats, and the social card.
+    assert len(made) == 8 * 3 + 1
+    assert picture(image, "card").count("/media/CACHE/") == 9 + 1  # three srcsets of three, and the src
+
+
+def test_make_renditions_fills_in_images_that_have_none(capsys):
+    from django.core.management import call_command
+
+    image = ImageFactory(file=ContentFile(image_bytes((200, 100)), name="old.png"))
+    broken = ImageFactory()
+    default_storage.delete(broken.file.name)
+    assert rendition_files() == []
+    call_command("make_renditions")
+    out, err = capsys.readouterr()
+    assert f"{image.file.name}: ok" in out and f"{broken.file.name}: cannot be read" in out
+    assert f"1 image(s) could not be read: {broken.pk}" in err
+    assert len(rendition_files()) > 5
