@@ -37,4 +37,4 @@ class SectionFrontView(SectionView):
         return queryset.exclude(pk=self.lead.pk) if self.lead else queryset
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(lead=self.lead, **kwargs)
+        return super().get_context_data(section_lead=self.lead, **kwargs)

@@ -49,6 +49,8 @@ LAYOUTS = {
     "lead": Layout((480, 800, 1200), "(min-width: 64rem) 46rem, 100vw", (16, 9)),
     # Featured and section-block cards: a column of the grid.
     "card": Layout((320, 480, 640), "(min-width: 64rem) 22rem, (min-width: 40rem) 50vw, 100vw", (3, 2)),
+    # The featured stories beside the lead: a small picture beside each headline.
+    "featured": Layout((160, 320, 480), "9rem", (3, 2)),
     # The small picture beside a card in a list.
     "thumb": Layout((160, 320), "8rem", (3, 2)),
     # The article's own picture: the story column, uncropped.
