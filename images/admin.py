@@ -17,7 +17,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="preview (cropped around the focal point)")
     def preview(self, obj):
-        return renditions.picture(obj, "card") or "—"
+        return renditions.picture(obj, "thumb") or "—"
 
     def save_model(self, request, obj, form, change):
         if not change:
