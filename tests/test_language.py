@@ -99,3 +99,20 @@ def test_an_article_in_a_language_without_labels_keeps_the_site_language_for_the
     article = ArticleFactory(language="ar", published_at=published)
     html = client.get(article.get_absolute_url()).content.decode()
     assert re.search(r'<p class="dateline" lang="en">\s*Published <time [^>]+>5 March 2026, 14:05 UTC</time>', html)
+
+
+def test_the_committed_catalogues_match_their_sources():
+    """Each locale's compiled .mo (what Django reads) says what its .po says: nobody forgot to recompile."""
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalogues = list(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"))
+    assert catalogues
+    for po in catalogues:
+        pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po.read_text(encoding="utf-8"), re.M)
+        with po.with_suffix(".mo").open("rb") as mo:
+            compiled = gettext.GNUTranslations(mo)
+        assert pairs and all(text for _, text in pairs), f"{po}: untranslated labels"
+        assert {k: compiled.gettext(k) for k, _ in pairs} == dict(pairs), po
