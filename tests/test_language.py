@@ -116,3 +116,16 @@ def test_the_committed_catalogues_match_their_sources():
             compiled = gettext.GNUTranslations(mo)
         assert pairs and all(text for _, text in pairs), f"{po}: untranslated labels"
         assert {k: compiled.gettext(k) for k, _ in pairs} == dict(pairs), po
+
+
+@pytest.mark.parametrize(
+    ("language", "dateline"),
+    [
+        ("fr", "Publié le <time [^>]+>5 mars 2026 14:05</time>"),
+        ("de", "Veröffentlicht am <time [^>]+>5. März 2026 14:05"),
+    ],
+)
+def test_french_and_german_articles_have_their_labels_too(client, language, dateline):
+    article = ArticleFactory(language=language, published_at=datetime.datetime(2026, 3, 5, 14, 5, tzinfo=datetime.UTC))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(rf'<p class="dateline" lang="{language}">\s*{dateline}', html)
