@@ -12,8 +12,13 @@ class ImageAdmin(admin.ModelAdmin):
     list_select_related = ["uploaded_by"]
     search_fields = ["caption", "credit", "alt_text"]
     date_hierarchy = "created_at"
-    readonly_fields = ["preview", "width", "height", "uploaded_by", "created_at"]
+    readonly_fields = ["preview", "body_address", "width", "height", "uploaded_by", "created_at"]
     fields = ["file", "preview", "alt_text", "caption", "credit", "focal_x", "focal_y", *readonly_fields[1:]]
+
+    @admin.display(description="address for a story's body")
+    def body_address(self, obj):
+        """What to paste into the body editor's image button: pages then serve it in every size and format."""
+        return obj.file.url if obj.pk and obj.file else "—"
 
     @admin.display(description="preview (cropped around the focal point)")
     def preview(self, obj):

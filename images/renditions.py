@@ -100,10 +100,11 @@ def _cache_key(image, name):
     return f"rendition:{image.pk}:{image.file.name}:{image.focal_x}:{image.focal_y}:{name}"
 
 
-def picture(image, layout_name, *, eager=False):
+def picture(image, layout_name, *, eager=False, alt=None):
     """A <picture> for ``image`` (an images.models.Image) in the layout ``layout_name`` (a key of LAYOUTS).
 
-    Lazy-loaded unless ``eager`` (the one image above the fold, which the browser should fetch first). Returns
+    Lazy-loaded unless ``eager`` (the one image above the fold, which the browser should fetch first). ``alt``
+    replaces the library's alt text (a picture in a body keeps what its editor wrote there). Returns
     "" when the image is missing or cannot be read, so a broken upload never breaks a page.
     """
     urls = _rendition_urls(image, layout_name)
@@ -126,7 +127,7 @@ def picture(image, layout_name, *, eager=False):
         layout.sizes,
         urls["width"],
         urls["height"],
-        image.alt_text,
+        image.alt_text if alt is None else alt,
         *loading,
     )
 
