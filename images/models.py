@@ -55,7 +55,9 @@ class Image(models.Model):
         ]
 
     def __str__(self):
-        return self.caption or self.alt_text
+        # What the article form's picker lists: editors know a picture by its caption and photographer.
+        label = self.caption or self.alt_text
+        return f"{label} ({self.credit})" if self.credit else label
 
     def save(self, *args, **kwargs):
         uploaded = bool(self.file) and not self.file._committed

@@ -1,9 +1,9 @@
 """Renditions: each library image in the sizes and formats the layouts need, made by django-imagekit.
 
-django-imagekit (https://django-imagekit.readthedocs.io/) generates a rendition the first time its URL is asked
-for and keeps it in the default storage under CACHE/images/; pilkit's ResizeToFill crops around the image's
-focal point. Browsers pick the format from <source type> (AVIF, then WebP, then JPEG for the rest) and the
-width from srcset/sizes (https://html.spec.whatwg.org/multipage/images.html#responsive-images).
+django-imagekit (https://django-imagekit.readthedocs.io/) generates the renditions when a picture is uploaded
+(make_all), or else the first time a URL is asked for, and keeps them in the default storage under CACHE/images/;
+pilkit's ResizeToFill crops around the image's focal point. Browsers pick the format from <source type> (AVIF,
+then WebP, then JPEG for the rest) and the width from srcset/sizes (https://html.spec.whatwg.org/multipage/images.html#responsive-images).
 """
 
 import logging

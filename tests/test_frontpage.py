@@ -165,3 +165,15 @@ def test_only_editors_manage_the_front_page(client):
     assert Placement.objects.get().article == article
     listing = client.get(desk.admin_url(Placement, "changelist")).content.decode()
     assert article.headline in listing
+
+
+def test_the_home_page_shares_the_lead_picture_as_its_card(client):
+    from images.renditions import card_image
+
+    lead = ArticleFactory(pictured=True)
+    doc = front(client)
+    assert doc.xpath('//meta[@property="og:image"]/@content') == [
+        f"http://127.0.0.1:8000{card_image(lead.featured_image)}"
+    ]
+    assert doc.xpath('//meta[@name="twitter:card"]/@content') == ["summary_large_image"]
+    assert str(lead.featured_image) == "A caption. (Jane Doe / Agency)"
