@@ -22,6 +22,7 @@ from .models import (
     Citation,
     Correction,
     Section,
+    SlugHistory,
     Source,
     SourceAlias,
     Tag,
@@ -287,10 +288,20 @@ def merge_tags(keep, others):
         article_ids = set(moving.values_list("content_object_id", flat=True))
         already = set(keep.tagged_articles.values_list("content_object_id", flat=True))
         moving.exclude(content_object_id__in=already).update(tag=keep)
+        _redirect_merged("tag", others, keep)
         for tag in others:
             tag.delete()
         _touch_articles(article_ids)
         return len(article_ids)
+
+
+def _redirect_merged(kind, merged, keep):
+    """The addresses of ``merged`` rows, current and old, lead to ``keep`` from now on."""
+    ids = [row.pk for row in merged]
+    SlugHistory.objects.filter(kind=kind, object_id__in=ids).update(object_id=keep.pk)
+    for row in merged:
+        if row.slug != keep.slug:
+            SlugHistory.record(kind, row.slug, keep.pk)
 
 
 def rename_tag(tag, name):
@@ -323,6 +334,7 @@ def merge_sources(keep, duplicate):
         cited.filter(article__citations__source=keep).delete()
         cited.update(source=keep)
         duplicate.aliases.update(source=keep)
+        _redirect_merged("source", [duplicate], keep)
         name = duplicate.name
         duplicate.delete()
         if not keep.aliases.filter(name__iexact=name).exists():

@@ -183,3 +183,15 @@ def make_all(image):
     """
     done = sum(1 for name in LAYOUTS if name != "social" and _rendition_urls(image, name))
     return done + bool(card_image(image))
+
+
+def social_card(image):
+    """``image``'s social card as {"url": site-relative URL, "width", "height" (px), "alt"}, or None.
+
+    The shape of articles.seo.card_image, which makes the URL absolute and falls back to the site's image.
+    """
+    url = card_image(image)
+    if not url:
+        return None
+    width, height = _sizes(image, LAYOUTS["social"])[0]
+    return {"url": url, "width": width, "height": height, "alt": image.alt_text}

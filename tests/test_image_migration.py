@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import image_bytes
 
-BEFORE = [("articles", "0003_article_language")]
+BEFORE = [("articles", "0006_article_uid_unique")]
 
 
 def migrate(targets):
@@ -39,7 +39,13 @@ def test_existing_article_images_move_into_the_library():
             **fields,
         )
         lost = Article.objects.create(
-            headline="Lost file", slug="lost", featured_image="articles/gone.jpg", image_alt="Gone", **fields
+            headline="Lost file",
+            slug="lost",
+            featured_image="articles/gone.jpg",
+            image_alt="Gone",
+            image_width=300,
+            image_height=200,
+            **fields,
         )
         Article.objects.create(headline="No picture", slug="plain", **fields)
     finally:
@@ -55,5 +61,5 @@ def test_existing_article_images_move_into_the_library():
     assert (moved.width, moved.height) == (90, 60)
     # A file that is gone keeps its record; pages show no picture for it (see test_images).
     missing = Article.objects.get(pk=lost.pk).featured_image
-    assert (missing.file.name, missing.alt_text, missing.width) == ("articles/gone.jpg", "Gone", None)
+    assert (missing.file.name, missing.alt_text, missing.width) == ("articles/gone.jpg", "Gone", 300)
     assert Article.objects.get(slug="plain").featured_image is None

@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import math
 
 import pytest
 import time_machine
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Article, Source
+from articles.sitemaps import ArticleSitemap
 from images.renditions import card_image
 from tests.factories import (
     ArticleFactory,
@@ -293,10 +295,13 @@ def test_featured_image_with_alt_text_caption_and_previews(client):
     card = card_image(image)
     assert card.startswith("/media/CACHE/images/") and card.endswith(".jpg")
     assert f'<meta property="og:image" content="http://127.0.0.1:8000{card}">' in html
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert '<meta property="og:image:height" content="630">' in html
     assert '<meta property="og:image:alt" content="Pylons &lt;at&gt; dusk">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data["image"] == f"http://127.0.0.1:8000{card}"
+    image_object = {"@type": "ImageObject", "url": f"http://127.0.0.1:8000{card}", "width": 1200, "height": 630}
+    assert data["image"] == [image_object]
 
 
 @pytest.mark.parametrize("query", ["москва", "МОСКВА", "Москва мэр", "東京"])
@@ -340,4 +345,5 @@ def test_a_correction_is_the_updated_time_everywhere_readers_see_one(client):
     assert jsonld["dateModified"] == corrected.isoformat()
     assert json.loads(client.get("/feed.json").content)["items"][0]["date_modified"] == corrected.isoformat()
     assert f"<updated>{iso}</updated>" in client.get("/feeds/atom/").content.decode()
-    assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap.xml").content.decode()
+    page = math.ceil(article.pk / ArticleSitemap.limit)  # sitemap pages are ranges of ids
+    assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap-articles.xml", {"p": page}).content.decode()

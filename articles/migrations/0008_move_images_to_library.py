@@ -3,31 +3,39 @@
 from django.db import migrations
 
 
-def _dimensions(field_file):
+def _dimensions(name):
+    from django.core.files.storage import default_storage
     from PIL import Image as PILImage
 
     try:
-        with field_file.open("rb") as handle, PILImage.open(handle) as image:
+        with default_storage.open(name, "rb") as handle, PILImage.open(handle) as image:
             return image.size
     except (OSError, ValueError, SyntaxError):
         return None, None  # a missing file: the record keeps the name, pages show no picture for it
 
 
+FIELDS = ("pk", "headline", "legacy_image", "image_alt", "image_caption", "image_credit", "image_width", "image_height")
+
+
 def to_library(apps, schema_editor):
     Article = apps.get_model("articles", "Article")
     Image = apps.get_model("images", "Image")
-    for article in Article.objects.exclude(legacy_image="").exclude(legacy_image__isnull=True).iterator():
-        width, height = _dimensions(article.legacy_image)
+    # values(), not instances: an ImageField with width_field opens a file whose size is unknown on loading a row.
+    rows = Article.objects.exclude(legacy_image="").exclude(legacy_image__isnull=True).values(*FIELDS, "created_by")
+    for row in rows.iterator():
+        width, height = row["image_width"], row["image_height"]  # recorded by migration 0005
+        if not (width and height):
+            width, height = _dimensions(row["legacy_image"])
         image = Image.objects.create(
-            file=article.legacy_image.name,
-            alt_text=article.image_alt.strip() or article.headline,
-            caption=article.image_caption,
-            credit=article.image_credit,
+            file=row["legacy_image"],
+            alt_text=row["image_alt"].strip() or row["headline"],
+            caption=row["image_caption"],
+            credit=row["image_credit"],
             width=width,
             height=height,
-            uploaded_by_id=article.created_by_id,
+            uploaded_by_id=row["created_by"],
         )
-        Article.objects.filter(pk=article.pk).update(featured_image=image)
+        Article.objects.filter(pk=row["pk"]).update(featured_image=image)
 
 
 def from_library(apps, schema_editor):
@@ -43,6 +51,6 @@ def from_library(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_featured_image_library")]
+    dependencies = [("articles", "0007_featured_image_library")]
 
     operations = [migrations.RunPython(to_library, from_library)]

@@ -4,11 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0005_move_images_to_library")]
+    dependencies = [("articles", "0008_move_images_to_library")]
 
     operations = [
         migrations.RemoveField(model_name="article", name="legacy_image"),
         migrations.RemoveField(model_name="article", name="image_alt"),
         migrations.RemoveField(model_name="article", name="image_caption"),
         migrations.RemoveField(model_name="article", name="image_credit"),
+        migrations.RemoveField(model_name="article", name="image_width"),
+        migrations.RemoveField(model_name="article", name="image_height"),
     ]
