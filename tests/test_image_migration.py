@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import image_bytes
 
-BEFORE = [("articles", "0006_article_uid_unique")]
+BEFORE = [("articles", "0010_slugs_made_by_the_server")]
 
 
 def migrate(targets):

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_move_images_to_library")]
+    dependencies = [("articles", "0012_move_images_to_library")]
 
     operations = [
         migrations.RemoveField(model_name="article", name="legacy_image"),

@@ -51,6 +51,6 @@ def from_library(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_featured_image_library")]
+    dependencies = [("articles", "0011_featured_image_library")]
 
     operations = [migrations.RunPython(to_library, from_library)]
