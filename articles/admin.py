@@ -124,14 +124,14 @@ class ArticleAdmin(desk.DeskAdminMixin, DeskModelAdmin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "featured_image"]
     inlines = [BylineInline, CitationInline, BackgroundNoteInline, CorrectionInline, desk.DeskNoteInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
-        ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
 

@@ -18,7 +18,6 @@ from .text import control_characters
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
     "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
-    "image_alt", "image_caption", "image_credit",
 ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
@@ -314,6 +315,10 @@ BODY_EDITOR_EXTENSIONS = {
     "Code": True,
     # django-prose-editor turns the browser's spellcheck off by default; writers want it.
     "NoSpellCheck": False,
+    # A picture with its caption and credit: <figure><img alt><figcaption>; text.py keeps exactly this.
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 
@@ -378,20 +383,15 @@ class Article(KeepsOldSlugs):
         blank=True,
         help_text="Keywords readers can browse by.",
     )
-    featured_image = models.ImageField(
-        upload_to="articles/%Y/%m/",
+    featured_image = models.ForeignKey(
+        "images.Image",
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        help_text="Shown on the page and in link previews (at least 1200 pixels wide is best).",
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        help_text="Picked from the image library (search by caption or credit); its alt text, caption and credit go "
+        "with it.",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
-    image_alt = models.CharField(
-        "image alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
-    )
-    image_caption = models.CharField(max_length=500, blank=True)
-    image_credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
     language = models.CharField(
         max_length=12,
         default=default_language,
@@ -422,11 +422,6 @@ class Article(KeepsOldSlugs):
                 name="article_published_has_time",
                 violation_error_message="A published article needs a publication time.",
             ),
-            models.CheckConstraint(
-                condition=Q(featured_image="") | ~Q(image_alt=""),
-                name="article_image_has_alt",
-                violation_error_message="An image needs alt text.",
-            ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
@@ -449,8 +444,6 @@ class Article(KeepsOldSlugs):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.featured_image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
         self._publish_now_if_untimed()
 
     def _publish_now_if_untimed(self):
@@ -519,12 +512,12 @@ class ArticleChild(models.Model):
 
 class Byline(ArticleChild):
     class Role(models.TextChoices):
-        WRITTEN = "written", "By"
-        REPORTING = "reporting", "Reporting by"
-        ADDITIONAL = "additional", "Additional reporting by"
-        TRANSLATED = "translated", "Translated by"
-        EDITED = "edited", "Edited by"
-        PHOTOS = "photos", "Photos by"
+        WRITTEN = "written", _("By")
+        REPORTING = "reporting", _("Reporting by")
+        ADDITIONAL = "additional", _("Additional reporting by")
+        TRANSLATED = "translated", _("Translated by")
+        EDITED = "edited", _("Edited by")
+        PHOTOS = "photos", _("Photos by")
 
     natural_key_lookup = "author__slug"
 
@@ -588,8 +581,8 @@ class Correction(ArticleChild):
     """A published fix to an article, shown to readers with its time."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
 
     natural_key_lookup = "published_at"
 

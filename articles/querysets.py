@@ -41,7 +41,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of articles shows, fetched in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(self._joined("bylines", "author"), "tags")
+        return self.select_related("section", "featured_image").prefetch_related(
+            self._joined("bylines", "author"), "tags"
+        )
 
     def for_detail(self):
         """Everything the article page shows, fetched in a fixed number of queries."""

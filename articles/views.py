@@ -14,20 +14,6 @@ PAGE_SIZE = 20
 RELATED_COUNT = 4
 
 
-class HomeView(ListView):
-    """The lead story and the latest articles."""
-
-    template_name = "articles/home.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
-
-    def get_context_data(self, **kwargs):
-        years = Article.objects.published().dates("published_at", "year", order="DESC")
-        return super().get_context_data(archive_years=years, **kwargs)
-
-
 class ArticleDetailView(DetailView):
     """One article. Staff who may view drafts see them here too, under a banner, never cached or indexed."""
 

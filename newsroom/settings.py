@@ -58,9 +58,12 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "axes",
+    "imagekit",
     "articles",
     "ops",
     "search",
+    "images",
+    "frontpage",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,14 @@ if os.environ.get("REDIS_URL"):
     DJANGO_REDIS_LOGGER = "newsroom.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where each picture's rendition URLs are remembered, per process: a page with forty pictures then makes no
+# network round trip for them. (Whether a rendition file exists is kept in the default cache by django-imagekit.)
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
 
 # Argon2 first (new and re-saved passwords); the others still check passwords hashed before the switch.
 PASSWORD_HASHERS = [
@@ -200,6 +211,10 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Our translations of the readers' labels (locale/<lang>/LC_MESSAGES/django.po, compiled .mo committed) and the
+# date formats we prefer over Django's for some languages (newsroom/formats/<lang>/formats.py).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 
 # A request body Django parses in memory: room for an article body of articles.models.BODY_MAX_LENGTH
 # characters of any script, percent-encoded (up to 12 bytes a character), so an over-long body
@@ -254,6 +269,17 @@ STORAGES = {
     },
 }
 
+# Django serves /media/ itself unless a web server in front does (then set NEWSROOM_SERVE_MEDIA=0).
+NEWSROOM_SERVE_MEDIA = os.environ.get("NEWSROOM_SERVE_MEDIA", "1") == "1"
+# Uploaded pictures (images app): bigger files or more pixels are refused with a message saying so.
+NEWSROOM_IMAGE_MAX_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_BYTES", str(20_000_000)))
+NEWSROOM_IMAGE_MAX_PIXELS = int(os.environ.get("NEWSROOM_IMAGE_MAX_PIXELS", str(50_000_000)))
+# Renditions (django-imagekit) are made when a picture is uploaded (unless NEWSROOM_RENDITIONS_ON_UPLOAD=0), or
+# else on first use, and kept in the default storage under media/CACHE/;
+# whether one exists is remembered in the default cache.
+IMAGEKIT_CACHEFILE_DIR = "CACHE/images"
+NEWSROOM_RENDITIONS_ON_UPLOAD = os.environ.get("NEWSROOM_RENDITIONS_ON_UPLOAD", "1") == "1"
+
 # Hashed files are cached for ten years by whitenoise; the rest for an hour in production. Outside
 # production whitenoise serves straight from the app folders, so no collectstatic (and no warning) is needed.
 WHITENOISE_MAX_AGE = 3600 if PRODUCTION else 0
@@ -295,7 +321,8 @@ NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", str(7 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:", *media_origins()],
+        # https: for pictures an editor places in a body by address (articles.text keeps only https ones).
+        "img-src": [SELF, "data:", "https:", *media_origins()],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

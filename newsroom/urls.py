@@ -13,8 +13,9 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("articles.urls")),
 ]
-if settings.NEWSROOM_STORAGE == "local":
-    # Uploads on local disk are served by the app in every mode (an object store serves its own).
+if settings.NEWSROOM_STORAGE == "local" and settings.NEWSROOM_SERVE_MEDIA:
+    # Uploads on local disk are served by the app in every mode (an object store serves its own); a web server or
+    # CDN in front can take /media/ over (NEWSROOM_SERVE_MEDIA=0).
     urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "<path:path>", ops_views.media, name="media"))
 
 # A database that does not answer gets a 503 page instead of the 500 page (ops.views.server_error).

@@ -53,6 +53,8 @@ def media(request, path):
         raise Http404("No such file.") from None
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
+    # Rendition names are hashes of their source and recipe (django-imagekit): a changed picture gets new names.
+    rendition = path.startswith(f"{settings.IMAGEKIT_CACHEFILE_DIR}/")
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if rendition else "public, max-age=86400"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

@@ -34,8 +34,15 @@ def need(condition, why):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never into the working tree."""
+    """Uploaded files go to a temporary folder, never into the working tree.
+
+    The cache is emptied too: it remembers which image renditions exist, and a new folder holds none.
+    """
+    from django.core.cache import caches
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="session")

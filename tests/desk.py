@@ -9,6 +9,7 @@ from django.urls import reverse
 from taggit.forms import TagWidget
 
 _groups = importlib.import_module("articles.migrations.0002_editorial_groups")
+_picture_groups = importlib.import_module("images.migrations.0002_desk_permissions")
 
 PASSWORD = "correct horse battery staple"
 
@@ -19,6 +20,7 @@ def staff(username, group=None, *, password=None, **kwargs):
     Without ``password`` the account can only be logged in by the test client: hashing is slow.
     """
     _groups.grant_desk_roles(Group, Permission)
+    _picture_groups.grant_desk_roles(Group, Permission)
     user = get_user_model().objects.create(username=username, is_staff=True, **kwargs)
     if password:
         user.set_password(password)
@@ -59,9 +61,7 @@ def article_form_data(article, **changes):
         "status": article.status,
         "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
         "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
-        "image_alt": article.image_alt,
-        "image_caption": article.image_caption,
-        "image_credit": article.image_credit,
+        "featured_image": article.featured_image_id or "",
         "seen_version": article.version,
         "tags": ", ".join(f'"{tag.name}"' for tag in article.tags.all()) if article.pk else "",
     }
