@@ -437,16 +437,33 @@ class Correction(ArticleChild):
     )
     text = models.TextField(help_text="What was wrong and what is right now. Plain text.")
     published_at = models.DateTimeField(default=timezone.now, help_text="When the fix was made public.")
+    retracted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor withdrew it. A correction is never deleted: readers see it and why it was withdrawn.",
+    )
+    retraction_reason = models.TextField(
+        blank=True, editable=False, help_text="Why it was withdrawn, shown to readers under the correction."
+    )
 
     class Meta:
         ordering = ["published_at", "pk"]
         get_latest_by = "published_at"
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="correction_retraction_has_reason",
+                violation_error_message="A retraction needs a reason readers can read.",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.article}"
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
 
 class TaggedArticleManager(models.Manager):
@@ -483,7 +500,13 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
         instance.version = (current or 0) + 1
 
 
-# A revision of an article carries its child rows, so restoring one brings back the whole article.
-for _child in (Byline, Citation, BackgroundNote, Correction, TaggedArticle):
+# A revision of an article carries its child rows, so restoring one brings back the whole article, and
+# the authors, sources and tags they point to, so an old version still names them after a merge or delete.
+for _named in (Section, Author, Source, Tag):
+    reversion.register(_named)
+reversion.register(Byline, follow=["author"])
+reversion.register(Citation, follow=["source"])
+reversion.register(TaggedArticle, follow=["tag"])
+for _child in (BackgroundNote, Correction):
     reversion.register(_child)
-reversion.register(Article, follow=["bylines", "citations", "notes", "corrections", "tagged_items"])
+reversion.register(Article, follow=["section", "bylines", "citations", "notes", "corrections", "tagged_items"])

@@ -1,0 +1,435 @@
+"""An article's history as editors read it: readable snapshots of versions, diffs, labels and restore plans.
+
+A *snapshot* is an article at one moment (a django-reversion ``Version`` or the row as saved now) as
+``{label: [line, ...]}``: its own fields and its child rows (bylines, citations, tags, notes,
+corrections), every value as plain text. HTML (the body) becomes one line per paragraph, never raw
+markup. ``diff()`` compares two lists of lines with ``difflib`` (Python's standard library) and marks
+words taken out with ``<del>`` and put in with ``<ins>``; the compare view, the restore screen and the
+stale-save conflict all use it. The desk's views on top of this are in ``articles.history_admin``.
+
+Rows a version refers to may have been merged or deleted since (a tag merged into another, a duplicate
+source folded into the one kept). A snapshot then names them from the version itself (the followed
+tag, source or author stored in the same revision, else the row's stored description), and a restore
+leaves them out or, for a merged source, cites the source it was merged into.
+"""
+
+import datetime
+import html
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from reversion.models import Version
+
+from .models import (
+    Article,
+    Author,
+    BackgroundNote,
+    Byline,
+    Citation,
+    Correction,
+    Section,
+    Source,
+    SourceAlias,
+    Tag,
+    TaggedArticle,
+)
+
+# The comment each kind of change starts with (services.py writes them), and how the history names it.
+IMPORT, PUBLISH, SCHEDULE, UNPUBLISH = "Imported", "Published", "Scheduled", "Sent back to draft"
+TAG, UNTAG, MERGE, RESTORE, RECOVER = "Tagged", "Untagged", "Merged", "Restored", "Recovered"
+CORRECTION, RETRACTION = "Added a", "Retracted"
+KINDS = [
+    (IMPORT, "import"),
+    (PUBLISH, "publish (action)"),
+    (SCHEDULE, "schedule (action)"),
+    (UNPUBLISH, "unpublish (action)"),
+    (TAG, "tag (bulk action)"),
+    (UNTAG, "untag (bulk action)"),
+    (MERGE, "merge"),
+    (RESTORE, "restore"),
+    (RECOVER, "recover"),
+    (CORRECTION, "correction"),
+    (RETRACTION, "retraction"),
+]
+
+# The article's own fields an editor reads in its history, in the desk's order.
+FIELDS = [
+    "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
+    "image_alt", "image_caption", "image_credit",
+]  # fmt: skip
+# Publication state: a restore keeps it as it is now unless an editor explicitly chooses otherwise.
+PUBLICATION_FIELDS = ["status", "published_at", "slug"]
+# Child rows: (accessor on Article, model, the row's foreign key to the article, label).
+CHILDREN = [
+    ("bylines", Byline, "article_id", "Bylines"),
+    ("citations", Citation, "article_id", "Citations"),
+    ("tagged_items", TaggedArticle, "content_object_id", "Tags"),
+    ("notes", BackgroundNote, "article_id", "Background notes"),
+    ("corrections", Correction, "article_id", "Corrections"),
+]
+# Restored with the text; corrections are a public record a restore never touches.
+RESTORED_CHILDREN = ["bylines", "citations", "tagged_items", "notes"]
+# The rows child rows point to, by foreign key name.
+TARGETS = {"author_id": Author, "source_id": Source, "tag_id": Tag, "section_id": Section}
+
+
+def label(name):
+    """The desk's label of an article field or child relation, e.g. "Publication time", "Tags"."""
+    for accessor, _, _, text in CHILDREN:
+        if accessor == name:
+            return text
+    return capfirst(Article._meta.get_field(name).verbose_name)
+
+
+# --- Text: HTML to readable lines, and a marked diff of two lists of lines ------------------------
+
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|blockquote|pre|figure|figcaption|ul|ol)\s*>|<br\s*/?>|<hr\s*/?>", re.I)
+_LIST_ITEM = re.compile(r"<li\b[^>]*>", re.I)
+
+
+def text_lines(value):
+    """Plain-text lines of ``value`` (text or HTML): one per paragraph, list item or line; blank ones dropped."""
+    if value is None:
+        return []
+    text = _LIST_ITEM.sub("\n• ", _BLOCK_END.sub("\n", str(value)))
+    text = html.unescape(strip_tags(text))
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def plain_lines(value):
+    """The non-blank lines of plain text (markup in it is text, shown as typed)."""
+    return [" ".join(line.split()) for line in str(value or "").splitlines() if line.strip()]
+
+
+def diff(old, new):
+    """Lines of HTML (each escaped and safe) showing how the list of lines ``old`` became ``new``.
+
+    Lines taken out are wrapped in ``<del>``, lines put in in ``<ins>``; a line changed in place shows
+    only the words that changed. Unchanged lines are kept, so the reader sees the context.
+    """
+    lines = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [escape(line) for line in old[i1:i2]]
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            lines += [_word_diff(a, b) for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
+        else:
+            lines += [f"<del>{escape(line)}</del>" for line in old[i1:i2]]
+            lines += [f"<ins>{escape(line)}</ins>" for line in new[j1:j2]]
+    return [mark_safe(line) for line in lines]  # noqa: S308 - every piece of text above is escaped
+
+
+def _word_diff(old, new):
+    a, b = old.split(" "), new.split(" ")
+    parts = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(' '.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(parts)
+
+
+# --- Snapshots ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    """An article at one moment: ``fields`` (the article's own, by name, as stored: attnames) and
+    ``children`` (accessor -> list of row dicts), with the names of the rows they point to."""
+
+    fields: dict
+    children: dict
+    names: dict = field(default_factory=dict)  # (model, pk) -> name, for rows that may be gone
+
+    def lines(self):
+        """{label: [line, ...]} for every article field and child relation."""
+        shown = {label(name): _field_lines(self, name) for name in FIELDS}
+        for accessor, _, _, text in CHILDREN:
+            shown[text] = [_child_line(self, accessor, row) for row in _ordered(accessor, self.children[accessor])]
+        return shown
+
+    def name_of(self, model, pk):
+        return self.names.get((model, pk)) or f"(deleted {model._meta.verbose_name} #{pk})"
+
+
+def of_article(article):
+    """The snapshot of ``article`` as saved now (a fixed number of queries)."""
+    data = {f.attname: f.value_from_object(article) for f in Article._meta.concrete_fields}
+    children = {
+        accessor: [_row_dict(row) for row in model.objects.filter(**{fk: article.pk}).order_by("pk")]
+        for accessor, model, fk, _ in CHILDREN
+    }
+    snapshot = Snapshot(data, children)
+    snapshot.names = _names(snapshot, {})
+    return snapshot
+
+
+def of_version(version):
+    """The snapshot of the article stored in ``version`` with the child rows of the same revision."""
+    data = version.field_dict
+    children = {accessor: [] for accessor, *_ in CHILDREN}
+    followed = {}
+    models = {ContentType.objects.get_for_model(m).pk: (accessor, m, fk) for accessor, m, fk, _ in CHILDREN}
+    target_types = {ContentType.objects.get_for_model(m).pk: m for m in TARGETS.values()}
+    for child in Version.objects.filter(revision_id=version.revision_id).exclude(pk=version.pk):
+        if child.content_type_id in models:
+            accessor, model, fk = models[child.content_type_id]
+            row = child.field_dict
+            if row.get(fk) == data["id"]:
+                row["_repr"] = child.object_repr
+                children[accessor].append(row)
+        elif child.content_type_id in target_types:
+            model = target_types[child.content_type_id]
+            followed[(model, _as_pk(child.object_id))] = child.field_dict.get("name")
+    snapshot = Snapshot(data, children)
+    snapshot.names = _names(snapshot, followed)
+    return snapshot
+
+
+def _as_pk(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _row_dict(row):
+    return {f.attname: f.value_from_object(row) for f in row._meta.concrete_fields}
+
+
+def _names(snapshot, followed):
+    """Names of every author, source, tag and section the snapshot points to: now, or as the version stored them."""
+    wanted = {}
+    rows = [snapshot.fields, *(row for rows in snapshot.children.values() for row in rows)]
+    for row in rows:
+        for key, model in TARGETS.items():
+            if row.get(key) is not None:
+                wanted.setdefault(model, set()).add(row[key])
+    names = dict(followed)
+    for model, pks in wanted.items():
+        names.update({(model, pk): name for pk, name in model.objects.filter(pk__in=pks).values_list("pk", "name")})
+    return names
+
+
+def _ordered(accessor, rows):
+    if accessor == "tagged_items":
+        return rows  # sorted by name when shown
+    if accessor == "corrections":
+        return sorted(rows, key=lambda r: (r.get("published_at") or timezone.now(), r.get("id") or 0))
+    return sorted(rows, key=lambda r: (r.get("order") or 0, r.get("id") or 0))
+
+
+def _field_lines(snapshot, name):
+    model_field = Article._meta.get_field(name)
+    value = snapshot.fields.get(model_field.attname)
+    if name == "section":
+        return [snapshot.name_of(Section, value)] if value else []
+    if name == "language":
+        return [f"{dict(settings.LANGUAGES).get(value, value)} ({value})"] if value else []
+    if model_field.choices:
+        return [str(dict(model_field.choices).get(value, value))]
+    if isinstance(value, datetime.datetime):
+        return [when(value)]
+    if name == "featured_image":
+        return [str(value)] if value else []
+    return text_lines(value) if name == "body" else plain_lines(value)
+
+
+def when(value):
+    """A moment as the desk shows it, in the site's time zone, e.g. "2026-03-01 14:05 UTC"."""
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}" if value else "(none)"
+
+
+def _child_line(snapshot, accessor, row):
+    if accessor == "bylines":
+        return f"{Byline.Role(row['role']).label if row['role'] in Byline.Role else row['role']} " + (
+            snapshot.name_of(Author, row["author_id"])
+        )
+    if accessor == "citations":
+        role = Citation.Role(row["role"]).label if row["role"] in Citation.Role else row["role"]
+        line = f"{snapshot.name_of(Source, row['source_id'])} ({role.lower()})"
+        return f"{line}: {row['url']}" if row.get("url") else line
+    if accessor == "tagged_items":
+        return snapshot.name_of(Tag, row["tag_id"])
+    if accessor == "notes":
+        return " ".join(plain_lines(row["text"]))
+    kind = Correction.Kind(row["kind"]).label if row["kind"] in Correction.Kind else row["kind"]
+    line = f"{kind}, {when(row['published_at'])}: {row['text']}"
+    if row.get("retracted_at"):
+        line += f" (retracted {when(row['retracted_at'])}: {row.get('retraction_reason', '')})"
+    return line
+
+
+def changes(older, newer):
+    """[(label, [diff line, ...])] for each field or child relation that differs from ``older`` to ``newer``."""
+    before, after = older.lines(), newer.lines()
+    rows = []
+    for key in after:
+        old, new = before[key], after[key]
+        if key == "Tags":
+            old, new = sorted(old, key=str.casefold), sorted(new, key=str.casefold)
+        if old != new:
+            rows.append((key, diff(old, new)))
+    return rows
+
+
+# --- Versions and what kind of change made them ---------------------------------------------------
+
+
+def versions_of(article_or_id):
+    """The article's versions, newest first, with who made them (a django-reversion Version queryset)."""
+    pk = getattr(article_or_id, "pk", article_or_id)
+    return (
+        Version.objects.get_for_object_reference(Article, pk)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def version_of(article, version_id):
+    """The version ``version_id`` of ``article``, or None when there is none or it is another object's."""
+    try:
+        return versions_of(article).filter(pk=int(version_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def kind_of(comment):
+    """The kind of change a revision comment records: "edit", "publish (action)", "merge", "restore", ..."""
+    for prefix, kind in KINDS:
+        if (comment or "").startswith(prefix):
+            return kind
+    return "edit"
+
+
+def describe(version):
+    """How the desk names a version: when, who, and what kind of change, e.g. "2026-03-01 14:05 UTC, anna, merge"."""
+    user = version.revision.user
+    who = user.get_username() if user else "import or system"
+    return f"{when(version.revision.date_created)}, {who}, {kind_of(version.revision.get_comment())}"
+
+
+# --- Restore ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RestorePlan:
+    """What restoring ``version`` over ``article`` would do; shown on the restore screen before anything is written.
+
+    ``text_changes`` are the rows restored in any case; ``publication_changes`` are restored only when an
+    editor explicitly asks; ``left_out`` names rows the version refers to that no longer exist.
+    """
+
+    article: Article
+    version: Version
+    snapshot: Snapshot
+    text_changes: list
+    publication_changes: list
+    left_out: list
+    resolved: dict  # (model, old pk) -> the pk to use now, e.g. a merged source's survivor
+
+    def values(self, publication=False):
+        """{attname: value} the article gets."""
+        names = [n for n in FIELDS if publication or n not in PUBLICATION_FIELDS]
+        values = {}
+        for name in names:
+            attname = Article._meta.get_field(name).attname
+            if attname in self.snapshot.fields:
+                values[attname] = self.snapshot.fields[attname]
+        section = values.get("section_id")
+        if section is not None and (Section, section) not in self.resolved:
+            del values["section_id"]  # the section was deleted since: the article keeps its current one
+        return values
+
+    def rows(self, accessor):
+        """The child rows to recreate for ``accessor``, their foreign keys pointing at rows that exist now."""
+        rows = []
+        for row in self.snapshot.children[accessor]:
+            row = {k: v for k, v in row.items() if k not in {"id", "_repr"}}
+            for key, model in TARGETS.items():
+                if key in row:
+                    if (model, row[key]) not in self.resolved:
+                        break
+                    row[key] = self.resolved[(model, row[key])]
+            else:
+                rows.append(row)
+        return rows
+
+
+def restore_plan(article, version):
+    """The RestorePlan of ``version`` (a version of ``article``) over ``article`` as saved now."""
+    old, now = of_version(version), of_article(article)
+    resolved, left_out = resolve(old)
+    text, publication = [], []
+    before, after = now.lines(), old.lines()
+    publication_labels = {label(n) for n in PUBLICATION_FIELDS}
+    for key, lines in changes(now, old):
+        if key == "Corrections":
+            continue
+        (publication if key in publication_labels else text).append((key, lines))
+    if before["Corrections"] != after["Corrections"]:
+        left_out.append("Corrections stay as they are now: they are a public record.")
+    return RestorePlan(article, version, old, text, publication, left_out, resolved)
+
+
+def resolve(snapshot):
+    """Map each row ``snapshot`` points to onto a row that exists now; list those that cannot be."""
+    resolved, left_out = {}, []
+    wanted = {(model, row[key]) for key, model in TARGETS.items() for row in _all_rows(snapshot) if row.get(key)}
+    existing = {
+        model: set(model.objects.filter(pk__in=[pk for m, pk in wanted if m is model]).values_list("pk", flat=True))
+        for model in TARGETS.values()
+    }
+    for model, pk in sorted(wanted, key=lambda item: (item[0].__name__, str(item[1]))):
+        if pk in existing.get(model, ()):
+            resolved[(model, pk)] = pk
+            continue
+        name = snapshot.names.get((model, pk))
+        survivor = _survivor(model, name) if name else None
+        noun = model._meta.verbose_name
+        if survivor is not None:
+            resolved[(model, pk)] = survivor.pk
+            left_out.append(f"The {noun} “{name}” was merged into “{survivor}”: the restored article uses that.")
+        elif model is Section:
+            left_out.append(f"The section “{name or pk}” no longer exists: the article keeps its current section.")
+        else:
+            left_out.append(f"The {noun} “{name or pk}” was merged or deleted since: it is left out.")
+    return resolved, left_out
+
+
+def _all_rows(snapshot):
+    yield snapshot.fields
+    for accessor in RESTORED_CHILDREN:
+        yield from snapshot.children[accessor]
+
+
+def _survivor(model, name):
+    """The row now known by ``name``: a source merged away left its name as an alias of the one kept."""
+    if model is Source:
+        alias = SourceAlias.objects.filter(name__iexact=name).select_related("source").first()
+        return alias.source if alias else Source.objects.filter(name__iexact=name).first()
+    if model in (Tag, Section):
+        return model.objects.filter(name__iexact=name).first()
+    return None  # authors' names are not unique: a deleted author is left out
+
+
+def conflict(article, seen_version):
+    """[(label, diff lines)] of what others changed in ``article`` since version number ``seen_version``.
+
+    None when the history does not hold that version (then nobody can tell whose changes are whose).
+    """
+    for version in versions_of(article)[:50]:
+        if version.field_dict.get("version") == seen_version:
+            return changes(of_version(version), of_article(article))
+    return None
