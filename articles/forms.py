@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from . import services
+from . import history, services
 from .models import Article
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
@@ -18,7 +18,13 @@ ARTICLE_FIELDS = [
 
 
 class ArticleAdminForm(forms.ModelForm):
+    """The article on the desk. A save based on an older version is refused and ``conflict`` then holds
+    what the other person changed (see history.conflict); the next save takes, per field or child
+    relation, the editor's input or, where they chose "theirs" (posted as ``resolve-<name>``), the saved one.
+    """
+
     check_stale = True
+    conflict = None
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -37,7 +43,20 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk and self.check_stale:
             self._refuse_stale_save()
+        for name in self.theirs() & set(self.fields) - {"seen_version"}:
+            # The saved value (the instance is the row as saved until this form's values are applied).
+            cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+    def theirs(self):
+        """Names of the fields and child relations (e.g. "tagged_items") where the editor took the saved version."""
+        if not self.instance.pk:
+            return set()
+        return {
+            key.removeprefix("resolve-")
+            for key, value in self.data.items()
+            if key.startswith("resolve-") and value == "theirs"
+        }
 
     def _refuse_stale_save(self):
         # The row stays locked until the admin's transaction ends, so two saves of the same version
@@ -50,6 +69,7 @@ class ArticleAdminForm(forms.ModelForm):
         # Their changes are listed now; a second save, after merging, is a deliberate overwrite.
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = current.version
+        self.conflict = history.conflict(current, seen, self.cleaned_data)
         raise forms.ValidationError(stale_message(current, seen, self.cleaned_data), code="stale")
 
 
@@ -93,7 +113,8 @@ def _display(article, field):
         return "(empty)"
     if hasattr(value, "tzinfo"):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
-    text = str(value)
+    # The body as readable text, never raw HTML (the conflict table below shows it paragraph by paragraph).
+    text = " / ".join(history.text_lines(value)) if field.name == "body" else str(value)
     return text if len(text) <= 300 else f"{text[:300]}…"
 
 
@@ -113,7 +134,10 @@ def stale_message(current, seen, submitted):
         lines.append(f"{intro}: {listed}.")
     else:
         lines.append("No field of this form differs (tags, bylines, citations or notes may).")
-    lines.append("Merge their changes into yours and save again to keep your version.")
+    lines.append(
+        "Their changes are shown below next to yours: for each, keep yours, take theirs, or merge them by editing"
+        " the field, then save again."
+    )
     return " ".join(lines)
 
 

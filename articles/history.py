@@ -424,12 +424,46 @@ def _survivor(model, name):
     return None  # authors' names are not unique: a deleted author is left out
 
 
-def conflict(article, seen_version):
-    """[(label, diff lines)] of what others changed in ``article`` since version number ``seen_version``.
+def conflict(article, seen_version, submitted=None):
+    """What others changed in ``article`` since the editor opened it at version number ``seen_version``.
 
-    None when the history does not hold that version (then nobody can tell whose changes are whose).
+    A list of ``{"key", "label", "theirs", "yours"}``, one per field or child relation they changed:
+    ``key`` is the field name or child accessor (e.g. "headline", "tagged_items"), ``theirs`` the diff
+    lines from the version opened to the article now, ``yours`` the diff lines from the version opened
+    to ``submitted`` (the form's cleaned data; None for child rows, which the form below shows).
+    None when the history does not hold the version opened (then nobody can tell whose changes are whose).
     """
-    for version in versions_of(article)[:50]:
-        if version.field_dict.get("version") == seen_version:
-            return changes(of_version(version), of_article(article))
-    return None
+    opened = next((v for v in versions_of(article)[:50] if v.field_dict.get("version") == seen_version), None)
+    if opened is None:
+        return None
+    before, now = of_version(opened), of_article(article)
+    old_lines, new_lines = before.lines(), now.lines()
+    mine = _submitted_lines(before, submitted or {})
+    keys = [*FIELDS, *(accessor for accessor, *_ in CHILDREN)]
+    rows = []
+    for key in keys:
+        text = label(key)
+        old, new = old_lines[text], new_lines[text]
+        if key == "tagged_items":
+            old, new = sorted(old, key=str.casefold), sorted(new, key=str.casefold)
+        if old != new:
+            yours = diff(old, mine[text]) if key in mine_keys(submitted) else None
+            rows.append({"key": key, "label": text, "theirs": diff(old, new), "yours": yours})
+    return rows
+
+
+def mine_keys(submitted):
+    return [name for name in FIELDS if name in (submitted or {})]
+
+
+def _submitted_lines(before, submitted):
+    fields = dict(before.fields)
+    for name in mine_keys(submitted):
+        model_field = Article._meta.get_field(name)
+        value = submitted[name]
+        fields[model_field.attname] = getattr(value, "pk", value)
+    mine = Snapshot(fields, before.children, dict(before.names))
+    section = submitted.get("section")
+    if section is not None:
+        mine.names[(Section, section.pk)] = section.name
+    return mine.lines()

@@ -71,6 +71,16 @@ class ArticleHistoryMixin:
         extra = {"has_change_permission": permissions.may_recover(request.user), **(extra_context or {})}
         return super().changelist_view(request, extra)
 
+    def get_formsets_with_inlines(self, request, obj=None):
+        # After a conflict the editor may take the saved bylines, citations, tags or notes instead of the form's:
+        # that inline's posted rows are then neither checked (they may point at rows merged away) nor saved.
+        theirs = set()
+        if request.method == "POST" and obj is not None:
+            theirs = {key.removeprefix("resolve-") for key, value in request.POST.items() if value == "theirs"}
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            if formset.get_default_prefix() not in theirs:
+                yield formset, inline
+
     def history_view(self, request, object_id, extra_context=None):
         article = self._article_or_404(request, object_id)
         may_restore = permissions.may_restore(request.user, article)
