@@ -44,7 +44,7 @@ from .models import (
 # The comment each kind of change starts with (services.py writes them), and how the history names it.
 IMPORT, PUBLISH, SCHEDULE, UNPUBLISH = "Imported", "Published", "Scheduled", "Sent back to draft"
 TAG, UNTAG, MERGE, RESTORE, RECOVER = "Tagged", "Untagged", "Merged", "Restored", "Recovered"
-CORRECTION, RETRACTION = "Added a", "Retracted"
+CORRECTION, RETRACTION = "Added a correction", "Retracted"
 KINDS = [
     (IMPORT, "import"),
     (PUBLISH, "publish (action)"),
@@ -56,6 +56,7 @@ KINDS = [
     (RESTORE, "restore"),
     (RECOVER, "recover"),
     (CORRECTION, "correction"),
+    ("Added a clarification", "correction"),
     (RETRACTION, "retraction"),
 ]
 

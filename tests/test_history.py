@@ -274,3 +274,10 @@ def test_readable_diff_escapes_and_marks_words():
     assert history.text_lines("<p>A &amp; <b>B</b></p><ul><li>x</li></ul>") == ["A & B", "• x"]
     assert history.diff(["a <b> c"], ["a <i> c"]) == ["a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins> c"]
     assert history.diff(["same"], ["same", "new"]) == ["same", "<ins>new</ins>"]
+
+
+def test_no_role_may_change_or_delete_a_correction():
+    for user in (desk.reporter(), desk.editor()):
+        assert not user.has_perm("articles.change_correction")
+        assert not user.has_perm("articles.delete_correction")
+    assert desk.editor("another").has_perm("articles.add_correction")
