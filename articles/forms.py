@@ -70,7 +70,8 @@ class ArticleAdminForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = current.version
         self.conflict = history.conflict(current, seen, self.cleaned_data)
-        raise forms.ValidationError(stale_message(current, seen, self.cleaned_data), code="stale")
+        message = stale_message(current, seen, self.cleaned_data, self.conflict)
+        raise forms.ValidationError(message, code="stale")
 
 
 def changes_since(article, seen_version, submitted):
@@ -118,7 +119,7 @@ def _display(article, field):
     return text if len(text) <= 300 else f"{text[:300]}…"
 
 
-def stale_message(current, seen, submitted):
+def stale_message(current, seen, submitted, conflict=None):
     latest = Version.objects.get_for_object(current).select_related("revision__user").first()
     who = ""
     if latest and latest.revision.user:
@@ -129,9 +130,10 @@ def stale_message(current, seen, submitted):
     ]
     changes, certain = changes_since(current, seen, submitted)
     listed = "; ".join(f"{label}: “{value}”" for label, value in changes)
-    if changes:
+    children = [row["label"] for row in conflict or [] if row["key"] not in ARTICLE_FIELDS]
+    if changes or children:
         intro = "They changed" if certain else "The saved article now differs from your form in"
-        lines.append(f"{intro}: {listed}.")
+        lines.append(f"{intro}: {'; '.join(filter(None, [listed, *children]))}.")
     else:
         lines.append("No field of this form differs (tags, bylines, citations or notes may).")
     lines.append(

@@ -233,7 +233,9 @@ def test_a_merge_while_you_edit_shows_only_their_change_and_you_can_keep_yours_o
     conflict = refused.context["adminform"].form.conflict
     assert [row["label"] for row in conflict] == ["Tags"]  # not the headline: that edit is mine
     page = refused.content.decode()
-    assert "Someone else (other) saved this article" in page
+    message = page[page.index("Someone else (other) saved this article") :].split("</li>")[0]
+    assert "They changed: Tags." in message
+    assert "My new headline" not in message and "Headline" not in message  # my edit is not theirs
     assert "<del>Ukraine</del>" in page and "<ins>Україна</ins>" in page
     assert 'name="resolve-tagged_items"' in page
     assert Article.objects.get(pk=article.pk).headline == "As opened"
@@ -268,6 +270,23 @@ def test_a_stale_body_is_shown_as_readable_text_side_by_side_and_theirs_can_be_t
     assert boss.post(url, desk.posted_form(refused, **{"resolve-body": "theirs"})).status_code == 302
     saved = Article.objects.get(pk=article.pk)
     assert (saved.body, saved.dek) == ("<p>One, theirs.</p><p>Two.</p>", "My dek")
+
+
+def test_an_editor_recovers_a_deleted_article_as_a_draft_with_its_rows(boss):
+    article = ArticleFactory(headline="Gone but not lost", tags=["Energy"])
+    CitationFactory(article=article, source=SourceFactory(name="Reuters"))
+    revised(article)
+    pk = article.pk
+    Article.objects.get(pk=pk).delete()
+    deleted = Version.objects.get_deleted(Article).get(object_id=str(pk))
+    listing = boss.get(reverse("admin:articles_article_recoverlist")).content.decode()
+    assert "Gone but not lost" in listing
+    assert boss.post(reverse("admin:articles_article_recover", args=[deleted.pk])).status_code == 302
+    back = Article.objects.get(headline="Gone but not lost")
+    assert (back.status, back.published_at) == (Article.Status.DRAFT, None)
+    assert [s.name for s in back.sources.all()] == ["Reuters"]
+    assert [t.name for t in back.tags.all()] == ["Energy"]
+    assert history.kind_of(Version.objects.get_for_object(back).first().revision.comment) == "recover"
 
 
 def test_readable_diff_escapes_and_marks_words():
