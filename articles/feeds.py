@@ -132,7 +132,7 @@ class CorrectionsFeed(ArticleFeed):
         return seo.xml_text(f"{item.get_kind_display()}: {item.article.headline}")
 
     def item_description(self, item):
-        return escape(seo.xml_text(item.text))
+        return escape(seo.xml_text(item.public_text))
 
     def item_link(self, item):
         return seo.absolute_url(f"{item.article.get_absolute_url()}#correction-{item.pk}")

@@ -465,6 +465,14 @@ class Correction(ArticleChild):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
+    @property
+    def public_text(self):
+        """The text readers get in feeds and structured data: once retracted, with when and why (plain text)."""
+        if not self.retracted_at:
+            return self.text
+        when = timezone.localtime(self.retracted_at)
+        return f"{self.text} (Retracted {when:%Y-%m-%d %H:%M %Z}: {self.retraction_reason})"
+
 
 class TaggedArticleManager(models.Manager):
     def get_by_natural_key(self, article_slug, tag_name):

@@ -143,6 +143,8 @@ def test_an_editor_retracts_a_correction_and_readers_see_why(boss):
     page = Client().get(article.get_absolute_url()).content.decode()
     assert "The minister resigned." in page
     assert "Retracted" in page and "The minister had not resigned." in page
+    feed = Client().get("/feeds/corrections/rss/").content.decode()
+    assert "The minister resigned. (Retracted " in feed and "The minister had not resigned." in feed
     latest = Version.objects.get_for_object(article).first().revision
     assert latest.user == boss.user and latest.comment.startswith(history.RETRACTION)
     again = boss.post(url, {"reason": "Twice"})
