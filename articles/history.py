@@ -272,6 +272,10 @@ def _child_line(snapshot, accessor, row):
     return line
 
 
+# Shown when only the body's markup changed (bold, a link, a heading), which the readable text does not show.
+FORMATTING_ONLY = "(Only the formatting changed: bold, italics, links, headings or lists.)"
+
+
 def changes(older, newer):
     """[(label, [diff line, ...])] for each field or child relation that differs from ``older`` to ``newer``."""
     before, after = older.lines(), newer.lines()
@@ -282,6 +286,8 @@ def changes(older, newer):
             old, new = sorted(old, key=str.casefold), sorted(new, key=str.casefold)
         if old != new:
             rows.append((key, diff(old, new)))
+        elif key == label("body") and older.fields.get("body") != newer.fields.get("body"):
+            rows.append((key, [*diff(old, new), FORMATTING_ONLY]))
     return rows
 
 
@@ -447,9 +453,12 @@ def conflict(article, seen_version, submitted=None):
         old, new = old_lines[text], new_lines[text]
         if key == "tagged_items":
             old, new = sorted(old, key=str.casefold), sorted(new, key=str.casefold)
-        if old != new:
+        theirs = diff(old, new) if old != new else None
+        if theirs is None and key == "body" and before.fields.get("body") != now.fields.get("body"):
+            theirs = [*diff(old, new), FORMATTING_ONLY]
+        if theirs is not None:
             yours = diff(old, mine[text]) if key in mine_keys(submitted) else None
-            rows.append({"key": key, "label": text, "theirs": diff(old, new), "yours": yours})
+            rows.append({"key": key, "label": text, "theirs": theirs, "yours": yours})
     return rows
 
 

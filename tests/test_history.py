@@ -291,6 +291,14 @@ def test_an_editor_recovers_a_deleted_article_as_a_draft_with_its_rows(boss):
     assert history.kind_of(Version.objects.get_for_object(back).first().revision.comment) == "recover"
 
 
+def test_a_formatting_only_change_to_the_body_is_still_shown(boss):
+    article = ArticleFactory(draft=True, body="<p>Plain words.</p>")
+    older = revised(article)
+    newer = revised(article, body="<p>Plain <strong>words</strong>.</p>")
+    rows = history.changes(history.of_version(older), history.of_version(newer))
+    assert rows == [("Body", ["Plain words.", history.FORMATTING_ONLY])]
+
+
 def test_readable_diff_escapes_and_marks_words():
     assert history.text_lines("<p>A &amp; <b>B</b></p><ul><li>x</li></ul>") == ["A & B", "• x"]
     assert history.diff(["a <b> c"], ["a <i> c"]) == ["a <del>&lt;b&gt;</del> <ins>&lt;i&gt;</ins> c"]
