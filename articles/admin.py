@@ -92,7 +92,10 @@ class CorrectionInline(ArticleChildInline):
 
     model = Correction
     fields = ["kind", "text", "published_at", "retraction"]
-    readonly_fields = ["retraction"]
+    readonly_fields = ["retraction", "retract"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "retract"] if permissions.may_publish(request.user) else self.fields
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_publish(request.user)
@@ -103,12 +106,16 @@ class CorrectionInline(ArticleChildInline):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="retraction")
+    @admin.display(description="retracted")
     def retraction(self, correction):
-        if correction.pk is None:
+        if not correction.retracted_at:
             return "—"
-        if correction.retracted_at:
-            return f"Retracted {correction.retracted_at:%Y-%m-%d %H:%M}: {correction.retraction_reason}"
+        return f"{timezone.localtime(correction.retracted_at):%Y-%m-%d %H:%M}: {correction.retraction_reason}"
+
+    @admin.display(description="")
+    def retract(self, correction):
+        if correction.pk is None or correction.retracted_at:
+            return ""
         url = reverse("admin:articles_article_retract", args=[correction.article_id, correction.pk])
         return format_html('<a href="{}">Retract…</a>', url)
 

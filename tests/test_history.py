@@ -128,9 +128,12 @@ def test_an_article_with_a_correction_cannot_be_deleted(boss):
 
 
 def test_an_editor_retracts_a_correction_and_readers_see_why(boss):
-    article = ArticleFactory()
+    reporter = logged_in(desk.reporter())
+    article = ArticleFactory(created_by=reporter.user)
     correction = CorrectionFactory(article=article, text="The minister resigned.")
     url = reverse("admin:articles_article_retract", args=[article.pk, correction.pk])
+    assert url in boss.get(desk.admin_url(article, "change")).content.decode()
+    assert url not in reporter.get(desk.admin_url(article, "change")).content.decode()
 
     empty = boss.post(url, {"reason": "  "})
     assert empty.status_code == 200
