@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from .models import (
     Article,
@@ -375,19 +375,28 @@ class RestorePlan:
 
 
 def restore_plan(article, version):
-    """The RestorePlan of ``version`` (a version of ``article``) over ``article`` as saved now."""
+    """The RestorePlan of ``version`` (a version of ``article``) over ``article`` as saved now.
+
+    Its changes are those the restore would really make: rows merged away already replaced, rows gone
+    left out, corrections as they are now.
+    """
     old, now = of_version(version), of_article(article)
     resolved, left_out = resolve(old)
-    text, publication = [], []
-    before, after = now.lines(), old.lines()
+    plan = RestorePlan(article, version, old, [], [], left_out, resolved)
+    children = {
+        accessor: plan.rows(accessor) if accessor in RESTORED_CHILDREN else now.children[accessor]
+        for accessor, *_ in CHILDREN
+    }
     publication_labels = {label(n) for n in PUBLICATION_FIELDS}
-    for key, lines in changes(now, old):
-        if key == "Corrections":
-            continue
-        (publication if key in publication_labels else text).append((key, lines))
-    if before["Corrections"] != after["Corrections"]:
+    for publication in (False, True):
+        result = Snapshot({**now.fields, **plan.values(publication)}, children)
+        result.names = _names(result, old.names)
+        for key, lines in changes(now, result):
+            if (key in publication_labels) == publication:
+                (plan.publication_changes if publication else plan.text_changes).append((key, lines))
+    if now.lines()["Corrections"] != old.lines()["Corrections"]:
         left_out.append("Corrections stay as they are now: they are a public record.")
-    return RestorePlan(article, version, old, text, publication, left_out, resolved)
+    return plan
 
 
 def resolve(snapshot):
@@ -403,7 +412,7 @@ def resolve(snapshot):
             resolved[(model, pk)] = pk
             continue
         name = snapshot.names.get((model, pk))
-        survivor = _survivor(model, name) if name else None
+        survivor = _survivor(model, name, pk)
         noun = model._meta.verbose_name
         if survivor is not None:
             resolved[(model, pk)] = survivor.pk
@@ -421,14 +430,46 @@ def _all_rows(snapshot):
         yield from snapshot.children[accessor]
 
 
-def _survivor(model, name):
-    """The row now known by ``name``: a source merged away left its name as an alias of the one kept."""
+def _survivor(model, name, pk=None):
+    """The row that took over from the one ``pk`` called ``name``, or None.
+
+    A source merged away left its name as an alias of the one kept; a tag merged away is named by its
+    merge's revision, which holds the tag kept (followed through later merges).
+    """
+    if not name:
+        return None
+    if model is Tag and (survivor := _merged_tag_survivor(name)):
+        return survivor
     if model is Source:
         alias = SourceAlias.objects.filter(name__iexact=name).select_related("source").first()
         return alias.source if alias else Source.objects.filter(name__iexact=name).first()
     if model in (Tag, Section):
         return model.objects.filter(name__iexact=name).first()
     return None  # authors' names are not unique: a deleted author is left out
+
+
+def _merged_tag_survivor(name, depth=10):
+    """The tag that the tag called ``name`` was merged into (following later merges), or None.
+
+    services.merge_tags writes one revision per merge whose comment names the merged tags and which holds
+    the kept tag.
+    """
+    tag_type = ContentType.objects.get_for_model(Tag)
+    for _ in range(depth):
+        merges = Revision.objects.filter(comment__startswith=f"{MERGE}: tag ", comment__contains=f"“{name}”")
+        merge = next((r for r in merges.order_by("-pk") if f"“{name}”" in r.comment.split(" into ")[0]), None)
+        if merge is None:
+            return None
+        kept_name = merge.comment.rsplit(" into “", 1)[-1].removesuffix("”")
+        tags = Version.objects.filter(revision=merge, content_type=tag_type).order_by("pk")
+        kept = next((v for v in tags if v.field_dict.get("name") == kept_name), None)
+        if kept is None:
+            return None
+        survivor = Tag.objects.filter(pk=_as_pk(kept.object_id)).first()
+        if survivor is not None:
+            return survivor
+        name = kept.field_dict.get("name")  # the kept tag was merged away later too
+    return None
 
 
 def conflict(article, seen_version, submitted=None):

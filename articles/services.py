@@ -303,6 +303,9 @@ def merge_tags(keep, others, *, user):
         article_ids = set(moving.values_list("content_object_id", flat=True))
         already = set(keep.tagged_articles.values_list("content_object_id", flat=True))
         moving.exclude(content_object_id__in=already).update(tag=keep)
+        # The merge's revision holds the kept tag, and its comment names those merged into it: an old version
+        # citing a merged tag is restored with the kept one (history.resolve).
+        reversion.add_to_revision(keep)
         for tag in others:
             tag.delete()
         _record_articles(article_ids)
