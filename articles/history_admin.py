@@ -4,7 +4,7 @@ They replace django-reversion's revision and recover views, which revert a whole
 article a bulk action touched, with its publication state) before any permission check. Here each
 view first finds the article among those the user may see (ArticleQuerySet.on_desk_of), checks
 articles.permissions, and only accepts a version of that very article; the writes are in
-articles.services, the readable snapshots and diffs in articles.history.
+articles.services, the readable snapshots and diffs in articles.history, restore plans in articles.restore.
 """
 
 from django import forms
@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from reversion.models import Version
 
-from . import history, permissions, services
+from . import history, permissions, restore, services
 from .models import Article, Correction
 
 
@@ -139,7 +139,7 @@ class ArticleHistoryMixin:
             else:
                 self.message_user(request, f"Restored the version of {history.describe(version)}.", messages.SUCCESS)
                 return HttpResponseRedirect(self._url("change", quote(article.pk)))
-        plan = history.restore_plan(article, version)
+        plan = restore.restore_plan(article, version)
         return self._page(
             request,
             "restore.html",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from . import history, permissions, textformat
+from . import history, permissions, restore, textformat
 from .models import (
     Article,
     BackgroundNote,
@@ -304,7 +304,7 @@ def merge_tags(keep, others, *, user):
         already = set(keep.tagged_articles.values_list("content_object_id", flat=True))
         moving.exclude(content_object_id__in=already).update(tag=keep)
         # The merge's revision holds the kept tag, and its comment names those merged into it: an old version
-        # citing a merged tag is restored with the kept one (history.resolve).
+        # citing a merged tag is restored with the kept one (restore.resolve).
         reversion.add_to_revision(keep)
         for tag in others:
             tag.delete()
@@ -366,7 +366,7 @@ def restore_version(article, version, *, user, publication=False):
 
     The publication state (status, publication time, address) stays as it is unless ``publication``
     is True, which only editors may ask for; corrections are never touched (a public record). Rows the
-    version refers to that were merged or deleted since are resolved or left out (see history.restore_plan).
+    version refers to that were merged or deleted since are resolved or left out (see restore.restore_plan).
     PermissionDenied when ``user`` may not; ValidationError when ``version`` is another object's or the
     result would be invalid (e.g. its address is now another article's), in which case nothing changes.
     """
@@ -376,7 +376,7 @@ def restore_version(article, version, *, user, publication=False):
         raise ValidationError("That version belongs to another article.")
     with transaction.atomic(), reversion.create_revision():
         locked = Article.objects.select_for_update().get(pk=article.pk)
-        plan = history.restore_plan(locked, version)
+        plan = restore.restore_plan(locked, version)
         for attname, value in plan.values(publication).items():
             setattr(locked, attname, value)
         locked.full_clean(exclude=["version"])
@@ -415,7 +415,7 @@ def recover_article(version, *, user):
         if Article.objects.filter(slug=fields.get("slug")).exists():
             fields["slug"] = ""
         article = Article(**fields)
-        plan = history.RestorePlan(article, version, snapshot, [], [], [], history.resolve(snapshot)[0])
+        plan = restore.RestorePlan(article, version, snapshot, [], [], [], restore.resolve(snapshot)[0])
         if (Section, fields.get("section_id")) not in plan.resolved:
             raise ValidationError("The article's section was deleted since: add the section again first.")
         article.save()
