@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -27,6 +27,7 @@ from .models import (
     Citation,
     Correction,
     Section,
+    SlugHistory,
     Source,
     SourceAlias,
     Tag,
@@ -368,3 +369,40 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+
+@admin.register(SlugHistory)
+class SlugHistoryAdmin(admin.ModelAdmin):
+    """Old addresses, kept so links never break: written by renames and merges, never by hand."""
+
+    list_display = ["old_slug", "kind", "leads_to", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["old_slug"]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        # The current slug of each row's target in the same query, whatever its kind (no query per row).
+        current = [
+            When(
+                kind=kind,
+                then=Subquery(SlugHistory.model_for(kind).objects.filter(pk=OuterRef("object_id")).values("slug")[:1]),
+            )
+            for kind in SlugHistory.Kind.values
+        ]
+        return super().get_queryset(request).annotate(current_slug=Case(*current))
+
+    @admin.display(description="now leads to")
+    def leads_to(self, obj):
+        if not obj.current_slug:
+            return "(deleted)"
+        url = reverse(f"articles:{obj.kind}", kwargs={"slug": obj.current_slug})
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,22 +1,21 @@
-"""RSS 2.0, Atom and JSON Feed. One base feed; each subclass only says which articles it narrows to."""
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1. One base feed; each subclass only says which articles it narrows to.
+
+The formats themselves (escaping, namespaces, required elements) are in articles.feedformats; every
+feed here exists in all three, named "<kind>_<format>" in articles.urls.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import escape
+from django.utils.html import format_html
 
-from . import seo
+from . import feedformats, seo
 from .models import Article, Author, Correction, Section, Source, Tag
 
 FEED_SIZE = 50
 DASH = "\N{EN DASH}"
-
-
-def _authors(article):
-    return ", ".join(byline.author.name for byline in article.bylines.all())
 
 
 class ArticleFeed(Feed):
@@ -24,6 +23,7 @@ class ArticleFeed(Feed):
 
     kind = "site"  # the URL is named "<kind>_<format>"
     format = "rss"
+    feed_type = feedformats.RssFeed
     model = None  # a subclass narrows the feed to one Section, Tag, Source or Author ...
     article_filter = ""  # ... through this lookup
 
@@ -33,15 +33,16 @@ class ArticleFeed(Feed):
         if self.model is None:
             return None
         obj = get_object_or_404(self.model, slug=slug)
-        if not self.allow_empty and not Article.objects.published().filter(**{self.article_filter: obj}).exists():
+        if not self.allow_empty and not self.articles(obj).exists():
             raise Http404
         return obj
 
-    def items(self, obj):
+    def articles(self, obj):
         articles = Article.objects.published()
-        if obj is not None:
-            articles = articles.filter(**{self.article_filter: obj})
-        return articles.for_listing().prefetch_related("corrections")[:FEED_SIZE]
+        return articles.filter(**{self.article_filter: obj}) if obj is not None else articles
+
+    def items(self, obj):
+        return self.articles(obj).for_listing().prefetch_related("corrections")[:FEED_SIZE]
 
     def title(self, obj):
         return seo.xml_text(f"{obj} {DASH} {settings.NEWSROOM_SITE_NAME}") if obj else settings.NEWSROOM_SITE_NAME
@@ -60,31 +61,67 @@ class ArticleFeed(Feed):
     def feed_url(self, obj):
         return seo.absolute_url(reverse(f"articles:{self.kind}_{self.format}", args=[obj.slug] if obj else []))
 
-    @property
-    def language(self):
-        return settings.NEWSROOM_LANGUAGE
+    def feed_guid(self, obj):
+        # Each feed its own identity (Atom's feed id): its own address.
+        return self.feed_url(obj)
+
+    def author_name(self):
+        return settings.NEWSROOM_SITE_NAME
+
+    def author_link(self):
+        return seo.absolute_url("/")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = self.feed_language(obj)  # Django reads a fixed attribute, not a method
+        return feed
+
+    def feed_language(self, obj):
+        """The language of the feed's articles when they share one (a section in Arabic), else the site's."""
+        languages = set(self.articles(obj).order_by("-published_at")[:FEED_SIZE].values_list("language", flat=True))
+        return languages.pop() if len(languages) == 1 else settings.NEWSROOM_LANGUAGE
 
     def item_title(self, item):
         return seo.xml_text(item.headline)
 
     def item_description(self, item):
-        # Feed readers read the description as HTML; the dek is plain text.
-        return escape(seo.xml_text(item.dek))
+        return seo.xml_text(item.dek)  # plain text; each format escapes it as it must
 
     def item_link(self, item):
         return seo.absolute_url(item.get_absolute_url())
 
+    def item_guid(self, item):
+        return item.urn  # never changes with the slug, so a renamed article is not "new" to readers
+
+    item_guid_is_permalink = False
+
     def item_author_name(self, item):
-        return seo.xml_text(_authors(item)) or None
+        return seo.xml_text(", ".join(name for name, _ in self._authors(item))) or settings.NEWSROOM_SITE_NAME
+
+    def item_author_link(self, item):
+        authors = self._authors(item)
+        return authors[0][1] if len(authors) == 1 else None
+
+    def _authors(self, item):
+        return [(b.author.name, seo.absolute_url(b.author.get_absolute_url())) for b in item.bylines.all()]
 
     def item_categories(self, item):
-        return [seo.xml_text(tag.name) for tag in item.tags.all()]
+        return [seo.xml_text(item.section.name), *(seo.xml_text(tag.name) for tag in item.tags.all())]
 
     def item_pubdate(self, item):
         return item.published_at
 
     def item_updateddate(self, item):
         return seo.modified_at(item)
+
+    def item_extra_kwargs(self, item):
+        return {
+            "content_html": seo.feed_content_html(item),
+            "summary": seo.xml_text(item.dek),
+            "language": item.language,
+            "authors": [(seo.xml_text(name), url) for name, url in self._authors(item)]
+            or [(settings.NEWSROOM_SITE_NAME, seo.absolute_url("/"))],
+        }
 
 
 class SectionFeed(ArticleFeed):
@@ -115,12 +152,18 @@ class CorrectionsFeed(ArticleFeed):
 
     kind = "corrections"
 
+    def articles(self, obj):
+        return Correction.objects.public()
+
     def items(self, obj):
-        return (
-            Correction.objects.filter(article__in=Article.objects.published())
-            .select_related("article")
-            .order_by("-published_at", "-pk")[:FEED_SIZE]
-        )
+        return self.articles(obj).select_related("article")[:FEED_SIZE]
+
+    def feed_language(self, obj):
+        languages = set(self.articles(obj)[:FEED_SIZE].values_list("article__language", flat=True))
+        return languages.pop() if len(languages) == 1 else settings.NEWSROOM_LANGUAGE
+
+    def link(self, obj):
+        return seo.absolute_url(reverse("articles:corrections"))
 
     def title(self, obj):
         return f"Corrections {DASH} {settings.NEWSROOM_SITE_NAME}"
@@ -132,13 +175,19 @@ class CorrectionsFeed(ArticleFeed):
         return seo.xml_text(f"{item.get_kind_display()}: {item.article.headline}")
 
     def item_description(self, item):
-        return escape(seo.xml_text(item.public_text))
+        return seo.xml_text(item.public_text)
 
     def item_link(self, item):
-        return seo.absolute_url(f"{item.article.get_absolute_url()}#correction-{item.pk}")
+        return seo.absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return f"{item.article.urn}#correction-{item.pk}"
 
     def item_author_name(self, item):
-        return None
+        return settings.NEWSROOM_SITE_NAME
+
+    def item_author_link(self, item):
+        return seo.absolute_url("/")
 
     def item_categories(self, item):
         return [item.get_kind_display()]
@@ -148,65 +197,48 @@ class CorrectionsFeed(ArticleFeed):
 
     item_updateddate = item_pubdate
 
+    def item_extra_kwargs(self, item):
+        article = item.article
+        link = format_html('<a href="{}">{}</a>', seo.absolute_url(article.get_absolute_url()), article.headline)
+        return {
+            "content_html": seo.xml_text(format_html("<p>{}</p>\n<p>{}</p>", item.text, link)),
+            "summary": seo.xml_text(item.text),
+            "language": item.article.language,
+            "authors": [(settings.NEWSROOM_SITE_NAME, seo.absolute_url("/"))],
+        }
+
 
 class AtomFeed:
     """Mixed into a feed above to serve the same items as Atom 1.0."""
 
-    feed_type = Atom1Feed
+    feed_type = feedformats.AtomFeed
     format = "atom"
 
 
-class ArticleAtomFeed(AtomFeed, ArticleFeed):
-    pass
+class JsonFeed:
+    """Mixed into a feed above to serve the same items as JSON Feed 1.1."""
+
+    feed_type = feedformats.JsonFeed
+    format = "json"
 
 
-class SectionAtomFeed(AtomFeed, SectionFeed):
-    pass
+def _formats(feed):
+    return feed, type(f"{feed.__name__}Atom", (AtomFeed, feed), {}), type(f"{feed.__name__}Json", (JsonFeed, feed), {})
 
 
-class TagAtomFeed(AtomFeed, TagFeed):
-    pass
+ArticleFeed, ArticleAtomFeed, ArticleJsonFeed = _formats(ArticleFeed)
+SectionFeed, SectionAtomFeed, SectionJsonFeed = _formats(SectionFeed)
+TagFeed, TagAtomFeed, TagJsonFeed = _formats(TagFeed)
+SourceFeed, SourceAtomFeed, SourceJsonFeed = _formats(SourceFeed)
+AuthorFeed, AuthorAtomFeed, AuthorJsonFeed = _formats(AuthorFeed)
+CorrectionsFeed, CorrectionsAtomFeed, CorrectionsJsonFeed = _formats(CorrectionsFeed)
 
-
-class SourceAtomFeed(AtomFeed, SourceFeed):
-    pass
-
-
-class AuthorAtomFeed(AtomFeed, AuthorFeed):
-    pass
-
-
-class CorrectionsAtomFeed(AtomFeed, CorrectionsFeed):
-    pass
-
-
-def _json_item(article):
-    url = seo.absolute_url(article.get_absolute_url())
-    return {
-        "id": url,
-        "url": url,
-        "title": article.headline,
-        "summary": article.dek,
-        "content_html": article.body_html,
-        "date_published": article.published_at.isoformat(),
-        "date_modified": seo.modified_at(article).isoformat(),
-        "authors": [
-            {"name": b.author.name, "url": seo.absolute_url(b.author.get_absolute_url())} for b in article.bylines.all()
-        ],
-        "tags": [tag.name for tag in article.tags.all()],
-        "language": article.language,
-    }
-
-
-def json_feed(request):
-    """The site's feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
-    articles = Article.objects.published().for_listing().prefetch_related("corrections")[:FEED_SIZE]
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": settings.NEWSROOM_SITE_NAME,
-        "home_page_url": seo.absolute_url(reverse("articles:home")),
-        "feed_url": seo.absolute_url(reverse("articles:site_json")),
-        "language": settings.NEWSROOM_LANGUAGE,
-        "items": [_json_item(article) for article in articles],
-    }
-    return JsonResponse(feed, content_type="application/feed+json", json_dumps_params={"ensure_ascii": False})
+# Every feed by kind and format, for articles.urls: "site" has no slug, "corrections" neither.
+FEEDS = {
+    "site": (ArticleFeed, ArticleAtomFeed, ArticleJsonFeed),
+    "section": (SectionFeed, SectionAtomFeed, SectionJsonFeed),
+    "tag": (TagFeed, TagAtomFeed, TagJsonFeed),
+    "source": (SourceFeed, SourceAtomFeed, SourceJsonFeed),
+    "author": (AuthorFeed, AuthorAtomFeed, AuthorJsonFeed),
+    "corrections": (CorrectionsFeed, CorrectionsAtomFeed, CorrectionsJsonFeed),
+}

@@ -1,11 +1,12 @@
 """The newsroom's data model: articles, who wrote them, what they cite, where they belong."""
 
 import datetime
+import uuid
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -15,7 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from .querysets import ArticleQuerySet
+from .querysets import ArticleQuerySet, CorrectionQuerySet
 from .text import sanitize_html, slugify, unique_slug
 
 
@@ -29,6 +30,37 @@ def validate_language(code):
         raise ValidationError(f"“{code}” is not a known language code (e.g. en, uk, ar, zh-hans).")
 
 
+class KeepsOldSlugs(models.Model):
+    """A row whose old slugs keep working: a changed slug is recorded in SlugHistory when saved.
+
+    The slug the row was loaded with is remembered, so the check costs no query; the record is
+    written in the same transaction as the new slug.
+    """
+
+    history_kind = ""  # a SlugHistory.Kind value
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old = getattr(self, "_loaded_slug", None)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "slug" not in fields:
+            old = None  # the slug is not being written, so the stored one stays
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if old and old != self.slug:
+                SlugHistory.record(self.history_kind, old, self.pk)
+        if old is not None or fields is None:
+            self._loaded_slug = self.slug
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_slug = instance.__dict__.get("slug")
+        return instance
+
+
 class SlugManager(models.Manager):
     """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
 
@@ -36,7 +68,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class SlugModel(models.Model):
+class SlugModel(KeepsOldSlugs):
     """A named record with a unique slug derived from its name when left blank."""
 
     objects = SlugManager()
@@ -54,6 +86,7 @@ class SlugModel(models.Model):
 
 
 class Section(SlugModel):
+    history_kind = "section"
     name = models.CharField(max_length=100, unique=True, help_text="Shown in the navigation, e.g. “News”.")
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, help_text="Used in the section’s URL.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed in this order, lowest first.")
@@ -70,6 +103,7 @@ class Section(SlugModel):
 
 
 class Author(SlugModel):
+    history_kind = "author"
     name = models.CharField(max_length=150, help_text="The name as it appears in bylines.")
     slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
     bio = models.TextField(blank=True, help_text="A short biography shown on the author’s page.")
@@ -94,6 +128,8 @@ class Author(SlugModel):
 
 class Source(SlugModel):
     """An outlet, agency or official body that articles cite."""
+
+    history_kind = "source"
 
     class Kind(models.TextChoices):
         NEWS_AGENCY = "agency", "News agency"
@@ -155,20 +191,25 @@ class SourceAlias(models.Model):
             raise ValidationError({"name": f"“{self.name}” is already the name of another source."})
 
 
-class Tag(TagBase):
+class Tag(KeepsOldSlugs, TagBase):
     """A keyword; slugs come from our slugify so every script gets a readable one."""
+
+    history_kind = "tag"
 
     class Meta:
         ordering = ["name"]
         verbose_name = "tag"
         verbose_name_plural = "tags"
 
-    def slugify(self, tag, i=None):
-        slug = slugify(tag, max_length=90) or "tag"
-        return f"{slug}-{i}" if i is not None else slug
+    def __str__(self):
+        return self.name
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        slug = slugify(tag, max_length=90) or "tag"
+        return f"{slug}-{i}" if i is not None else slug
 
 
 # What the body editor offers: only markup that articles.text.ALLOWED_TAGS keeps, so nothing an
@@ -192,12 +233,21 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-class Article(models.Model):
+class Article(KeepsOldSlugs):
+    history_kind = "article"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
+    uid = models.UUIDField(
+        "permanent identifier",
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Never changes, whatever the slug: feed readers know the article by it (RSS guid, Atom id).",
+    )
     headline = models.CharField(max_length=300, help_text="The title readers see. Plain text.")
     slug = models.SlugField(
         max_length=255,
@@ -228,7 +278,15 @@ class Article(models.Model):
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     sources = models.ManyToManyField(Source, through="Citation", related_name="articles", blank=True)
     tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Keywords readers can browse by.")
-    featured_image = models.ImageField(upload_to="articles/%Y/%m/", blank=True)
+    featured_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        help_text="Shown on the page and in link previews (at least 1200 pixels wide is best).",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
     image_alt = models.CharField(
         "image alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
     )
@@ -322,6 +380,11 @@ class Article(models.Model):
     def body_html(self):
         """The body, sanitized again on the way out (fixtures and raw SQL bypass save())."""
         return sanitize_html(self.body)
+
+    @property
+    def urn(self):
+        """The permanent identifier as a URN (RFC 4122, section 3), for feed ids and guids."""
+        return self.uid.urn
 
 
 class ArticleChildManager(models.Manager):
@@ -447,9 +510,12 @@ class Correction(ArticleChild):
         blank=True, editable=False, help_text="Why it was withdrawn, shown to readers under the correction."
     )
 
+    objects = ArticleChildManager.from_queryset(CorrectionQuerySet)()
+
     class Meta:
         ordering = ["published_at", "pk"]
         get_latest_by = "published_at"
+        indexes = [models.Index(fields=["-published_at"], name="correction_newest_idx")]  # /corrections/
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
             models.CheckConstraint(
@@ -472,6 +538,58 @@ class Correction(ArticleChild):
             return self.text
         when = timezone.localtime(self.retracted_at)
         return f"{self.text} (Retracted {when:%Y-%m-%d %H:%M %Z}: {self.retraction_reason})"
+
+
+class SlugHistory(models.Model):
+    """An address an article, section, tag, source or author had before: it answers 301 to the current one.
+
+    Written in one place for renames (KeepsOldSlugs.save) and in articles.services for merges, where
+    the merged row's addresses lead to the row it was merged into.
+    """
+
+    class Kind(models.TextChoices):
+        ARTICLE = "article", "Article"
+        SECTION = "section", "Section"
+        TAG = "tag", "Tag"
+        SOURCE = "source", "Source"
+        AUTHOR = "author", "Author"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    old_slug = models.CharField(max_length=255, help_text="The slug the address had.")
+    object_id = models.PositiveBigIntegerField(help_text="The row the old address now leads to.")
+    created_at = models.DateTimeField(auto_now=True, help_text="When the address was last given up.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_history_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} “{self.old_slug}”"
+
+    def get_absolute_url(self):
+        target = self.target
+        return target.get_absolute_url() if target else None
+
+    @classmethod
+    def model_for(cls, kind):
+        return {"article": Article, "section": Section, "tag": Tag, "source": Source, "author": Author}[kind]
+
+    @classmethod
+    def record(cls, kind, old_slug, object_id):
+        """``old_slug`` now leads to row ``object_id`` (the newest owner of an address wins)."""
+        cls.objects.update_or_create(kind=kind, old_slug=old_slug, defaults={"object_id": object_id})
+
+    @classmethod
+    def current(cls, kind, old_slug):
+        """The row that ``old_slug`` now leads to, or None."""
+        entry = cls.objects.filter(kind=kind, old_slug=old_slug).first()
+        return entry and cls.model_for(kind)._default_manager.filter(pk=entry.object_id).first()
+
+    @property
+    def target(self):
+        return self.model_for(self.kind)._default_manager.filter(pk=self.object_id).first()
 
 
 class TaggedArticleManager(models.Manager):
@@ -504,8 +622,11 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
     restore must be refused, and numbers never go backwards.
     """
     if raw and instance.pk:
-        current = sender._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
-        instance.version = (current or 0) + 1
+        current = sender._default_manager.filter(pk=instance.pk).values_list("version", "slug").first()
+        version, slug = current or (0, None)
+        instance.version = version + 1
+        if slug and slug != instance.slug:  # a restore brings back an older slug: the newer one must keep working
+            SlugHistory.record(SlugHistory.Kind.ARTICLE, slug, instance.pk)
 
 
 # A revision of an article carries its child rows, so restoring one brings back the whole article, and

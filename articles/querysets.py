@@ -77,6 +77,24 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-published_at", "-pk")
         )
 
+    def with_last_correction(self):
+        """Each article's latest correction time as ``last_correction_at`` (None without one), for seo.updated_at.
+
+        One subquery per row instead of a prefetch of every correction: a sitemap page lists thousands.
+        """
+        from .models import Correction  # the models import this module
+
+        latest = Correction.objects.filter(article=models.OuterRef("pk")).order_by("-published_at")
+        return self.annotate(last_correction_at=models.Subquery(latest.values("published_at")[:1]))
+
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Corrections and clarifications readers see: those of public articles, newest first."""
+        from .models import Article  # the models import this module
+
+        return self.filter(article__in=Article.objects.published()).order_by("-published_at", "-pk")

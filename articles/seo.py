@@ -2,9 +2,17 @@
 
 import datetime
 import re
+from urllib.parse import urljoin
 
+import nh3
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import to_locale
+
+from . import text
 
 # An edit within this long of publication is part of publishing, not an update readers need to hear about.
 UPDATE_GRACE = datetime.timedelta(minutes=5)
@@ -17,9 +25,118 @@ BYLINE_PROPERTIES = {"written": "author", "reporting": "author", "additional": "
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# The territory OpenGraph's og:locale ("ll_TT") takes for a language code that names none; others get ll_LL.
+LOCALE_TERRITORIES = {
+    "en": "US", "uk": "UA", "ar": "AR", "hi": "IN", "bn": "IN", "ta": "IN", "ur": "PK", "fa": "IR", "he": "IL",
+    "el": "GR", "ja": "JP", "ko": "KR", "zh-hans": "CN", "zh-hant": "TW", "sv": "SE", "da": "DK", "cs": "CZ",
+    "vi": "VN", "ka": "GE", "hy": "AM", "kk": "KZ", "be": "BY", "sr": "RS", "sl": "SI", "et": "EE", "nb": "NO",
+}  # fmt: skip
+
+
 def absolute_url(path):
-    """``path`` on the public site, whatever host the request came in on."""
+    """``path`` on the public site, whatever host the request came in on (an absolute URL stays as it is)."""
+    if path.startswith(("https://", "http://")):
+        return iri_to_uri(path)
     return iri_to_uri(f"{settings.NEWSROOM_SITE_URL}{path}")
+
+
+def og_locale(code):
+    """A language code (BCP 47, e.g. "uk", "pt-br", "zh-hans") as OpenGraph's ``language_TERRITORY``."""
+    code = (code or settings.NEWSROOM_LANGUAGE).lower()
+    if code in LOCALE_TERRITORIES:
+        return f"{code.split('-')[0]}_{LOCALE_TERRITORIES[code]}"
+    language, _, territory = to_locale(code).partition("_")
+    return f"{language}_{territory.upper() if len(territory) == 2 else language.upper()}"
+
+
+def card_image(article=None):
+    """The image link previews and structured data show for ``article`` (or any other page).
+
+    Its featured image with its size in pixels, else the site's default image (settings.NEWSROOM_DEFAULT_IMAGE,
+    a static file of NEWSROOM_DEFAULT_IMAGE_SIZE). A dict of ``url`` (absolute), ``width``, ``height`` (ints or
+    None) and ``alt``.
+    """
+    if getattr(article, "featured_image", None):
+        return {
+            "url": absolute_url(article.featured_image.url),
+            "width": article.image_width,
+            "height": article.image_height,
+            "alt": article.image_alt,
+        }
+    width, height = settings.NEWSROOM_DEFAULT_IMAGE_SIZE
+    return {
+        "url": absolute_url(static(settings.NEWSROOM_DEFAULT_IMAGE)),
+        "width": width,
+        "height": height,
+        "alt": settings.NEWSROOM_SITE_NAME,
+    }
+
+
+def _image_object(image):
+    data = {"@type": "ImageObject", "url": image["url"], "width": image["width"], "height": image["height"]}
+    return {key: value for key, value in data.items() if value}
+
+
+def organization():
+    """The publisher, as schema.org NewsMediaOrganization with its logo (settings.NEWSROOM_LOGO)."""
+    width, height = settings.NEWSROOM_LOGO_SIZE
+    logo = {"url": absolute_url(static(settings.NEWSROOM_LOGO)), "width": width, "height": height}
+    return {
+        "@type": "NewsMediaOrganization",
+        "@id": absolute_url("/#organization"),
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": absolute_url("/"),
+        "logo": _image_object(logo),
+    }
+
+
+def site_jsonld():
+    """The home page's schema.org data: the WebSite, with a SearchAction on /search/, and its publisher."""
+    search = absolute_url(reverse("articles:search"))
+    website = {
+        "@type": "WebSite",
+        "@id": absolute_url("/#website"),
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": absolute_url("/"),
+        "inLanguage": settings.NEWSROOM_LANGUAGE,
+        "publisher": {"@id": absolute_url("/#organization")},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return {"@context": "https://schema.org", "@graph": [website, organization()]}
+
+
+def absolute_links(fragment, base):
+    """``fragment`` sanitized as articles.text.sanitize_html does, with every link absolute against ``base``.
+
+    Feed readers show an item away from the site, where "/sections/news/" leads nowhere.
+    """
+
+    def absolutize(element, attribute, value):
+        return urljoin(base, value) if attribute in {"href", "cite", "src"} else value
+
+    return nh3.clean(
+        fragment or "",
+        tags=text.ALLOWED_TAGS,
+        attributes=text.ALLOWED_ATTRIBUTES,
+        url_schemes=text.ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=absolutize,
+    )
+
+
+def feed_content_html(article, *, full_text=None):
+    """What a feed item carries as HTML: the body (or, as summaries only, the dek) and the corrections.
+
+    ``full_text`` defaults to settings.NEWSROOM_FEED_FULL_TEXT. The corrections must be prefetched.
+    Every URL in it is absolute.
+    """
+    full_text = settings.NEWSROOM_FEED_FULL_TEXT if full_text is None else full_text
+    html = render_to_string("feeds/item_content.html", {"article": article, "full_text": full_text})
+    return xml_text(absolute_links(html, absolute_url(article.get_absolute_url())))
 
 
 def http_url(url):
@@ -39,12 +156,18 @@ def xml_text(text):
 def updated_at(article):
     """When readers last had a change to hear about, or None: an edit after publication or a correction.
 
-    The corrections must be prefetched. Every "updated" or "modified" time the site shows comes from here.
+    The corrections must be prefetched, or their latest time annotated as ``last_correction_at``
+    (ArticleQuerySet.with_last_correction(), for long lists such as sitemaps). Every "updated" or
+    "modified" time the site shows comes from here.
     """
     if not article.published_at:
         return None
     edited = article.updated_at if article.updated_at > article.published_at + UPDATE_GRACE else None
-    corrected = [c.published_at for c in article.corrections.all() if c.published_at > article.published_at]
+    if hasattr(article, "last_correction_at"):
+        times = [article.last_correction_at] if article.last_correction_at else []
+    else:
+        times = [c.published_at for c in article.corrections.all()]
+    corrected = [when for when in times if when > article.published_at]
     return max(filter(None, [edited, *corrected]), default=None)
 
 
@@ -71,9 +194,13 @@ def _cited_work(citation):
 
 
 def article_jsonld(article):
-    """schema.org NewsArticle for ``article`` (fetched with ArticleQuerySet.for_detail())."""
+    """schema.org NewsArticle for ``article`` (fetched with ArticleQuerySet.for_detail()).
+
+    Google's Article guidance: headline, image (with its size), dates with their time zone, authors as
+    Person with name and url (the publication when there is no byline). Empty lists are left out.
+    """
     url = absolute_url(article.get_absolute_url())
-    site = {"@type": "NewsMediaOrganization", "name": settings.NEWSROOM_SITE_NAME, "url": absolute_url("/")}
+    site = organization()
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -82,6 +209,7 @@ def article_jsonld(article):
         "mainEntityOfPage": url,
         "headline": article.headline,
         "description": article.dek,
+        "image": [_image_object(card_image(article))],
         "inLanguage": article.language,
         "datePublished": (article.published_at or article.created_at).isoformat(),
         "dateModified": modified_at(article).isoformat(),
@@ -98,6 +226,4 @@ def article_jsonld(article):
     for byline in article.bylines.all():
         data.setdefault(BYLINE_PROPERTIES.get(byline.role, "contributor"), []).append(_person(byline.author))
     data.setdefault("author", [site])
-    if article.featured_image:
-        data["image"] = absolute_url(article.featured_image.url)
-    return data
+    return {key: value for key, value in data.items() if value not in ([], "", None)}

@@ -21,6 +21,7 @@ from .models import (
     Citation,
     Correction,
     Section,
+    SlugHistory,
     Source,
     SourceAlias,
     Tag,
@@ -306,10 +307,20 @@ def merge_tags(keep, others, *, user):
         # The merge's revision holds the kept tag, and its comment names those merged into it: an old version
         # citing a merged tag is restored with the kept one (restore.resolve).
         reversion.add_to_revision(keep)
+        _redirect_merged("tag", others, keep)
         for tag in others:
             tag.delete()
         _record_articles(article_ids)
         return len(article_ids)
+
+
+def _redirect_merged(kind, merged, keep):
+    """The addresses of ``merged`` rows, current and old, lead to ``keep`` from now on."""
+    ids = [row.pk for row in merged]
+    SlugHistory.objects.filter(kind=kind, object_id__in=ids).update(object_id=keep.pk)
+    for row in merged:
+        if row.slug != keep.slug:
+            SlugHistory.record(kind, row.slug, keep.pk)
 
 
 def rename_tag(tag, name):
@@ -349,6 +360,7 @@ def merge_sources(keep, duplicate, *, user):
         cited.filter(article__citations__source=keep).delete()
         cited.update(source=keep)
         duplicate.aliases.update(source=keep)
+        _redirect_merged("source", [duplicate], keep)
         name = duplicate.name
         duplicate.delete()
         if not keep.aliases.filter(name__iexact=name).exists():

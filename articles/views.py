@@ -2,13 +2,14 @@
 
 from django import forms
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
-from django.views.generic import DetailView, ListView, TemplateView, dates
+from django.views.generic import DetailView, ListView, RedirectView, TemplateView, dates
 
 from . import seo
-from .models import Article, Author, Section, Source, Tag
+from .models import Article, Author, Correction, Section, Source, Tag
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -69,7 +70,8 @@ class FilteredListView(ListView):
         return Article.objects.published().filter(**{self.article_filter: self.object}).for_listing()
 
     def get_context_data(self, **kwargs):
-        feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in ("rss", "atom")}
+        formats = ("rss", "atom", "json")
+        feeds = {fmt: reverse(f"articles:{self.kind}_{fmt}", args=[self.object.slug]) for fmt in formats}
         return super().get_context_data(object=self.object, object_feeds=feeds, **kwargs)
 
 
@@ -138,3 +140,22 @@ class SearchView(ListView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
+
+
+class CorrectionsView(ListView):
+    """Every correction and clarification to a public article, newest first."""
+
+    template_name = "articles/corrections.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Correction.objects.public().select_related("article")
+
+
+class StaticFileRedirect(RedirectView):
+    """A static file at the address browsers ask for without a link (/favicon.ico, touch icons)."""
+
+    file = ""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static(self.file)  # not permanent: the hashed name changes with the file

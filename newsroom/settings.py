@@ -160,6 +160,20 @@ TAGGIT_CASE_INSENSITIVE = True
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 NEWSROOM_LANGUAGE = os.environ.get("NEWSROOM_LANGUAGE", "en")  # the default language of new articles
+# Feeds carry each article's whole text (1) or only its dek (0); corrections travel either way.
+NEWSROOM_FEED_FULL_TEXT = os.environ.get("NEWSROOM_FEED_FULL_TEXT", "1") == "1"
+# Link previews of pages (and articles) without a featured image show this static file, of this size in pixels.
+NEWSROOM_DEFAULT_IMAGE = os.environ.get("NEWSROOM_DEFAULT_IMAGE", "img/card.png")
+NEWSROOM_DEFAULT_IMAGE_SIZE = (
+    int(os.environ.get("NEWSROOM_DEFAULT_IMAGE_WIDTH", "1200")),
+    int(os.environ.get("NEWSROOM_DEFAULT_IMAGE_HEIGHT", "630")),
+)
+# The publication's logo in structured data (Google wants a rectangle no taller than 60 pixels, or a square).
+NEWSROOM_LOGO = os.environ.get("NEWSROOM_LOGO", "img/logo.png")
+NEWSROOM_LOGO_SIZE = (
+    int(os.environ.get("NEWSROOM_LOGO_WIDTH", "600")),
+    int(os.environ.get("NEWSROOM_LOGO_HEIGHT", "60")),
+)
 # How long an account-free preview link stays valid.
 NEWSROOM_PREVIEW_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 

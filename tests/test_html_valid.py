@@ -42,6 +42,7 @@ def test_every_page_type_is_valid_html(client, rf, tmp_path):
         "search": "/search/?q=Headline",
         "search-empty": "/search/",
         "search-error": "/search/?q=" + "x" * 300,
+        "corrections": "/corrections/",
         "404": "/no/such/page/",
     }
     files = []

@@ -34,7 +34,12 @@ def page_types(article):
         "source rss": f"/feeds/sources/{source.slug}/rss/",
         "author rss": f"/feeds/authors/{author.slug}/rss/",
         "corrections": "/feeds/corrections/rss/",
+        "corrections json": "/feeds/corrections/json/",
+        "tag json": f"/feeds/tags/{tag.slug}/json/",
+        "corrections page": "/corrections/",
         "sitemap": "/sitemap.xml",
+        "article sitemap": "/sitemap-articles.xml",
+        "tag sitemap": "/sitemap-tags.xml",
         "news sitemap": "/news-sitemap.xml",
     }
 

@@ -1,5 +1,6 @@
 """What search engines and link previews read: titles, descriptions, canonical links, OpenGraph, JSON-LD."""
 
+import datetime
 import json
 
 import pytest
@@ -53,7 +54,9 @@ def test_every_page_has_unique_title_description_canonical_and_cards(client):
         assert canonical.startswith(SITE)
         assert meta(doc, "og:url") == canonical
         assert meta(doc, "og:title") and meta(doc, "og:site_name") == "Newsroom"
-        assert meta(doc, "twitter:card") == "summary"
+        assert meta(doc, "twitter:card") == "summary_large_image"  # every page has a card image
+        assert meta(doc, "og:image").startswith(SITE)
+        assert meta(doc, "og:locale") == "en_US"
         assert len(doc.xpath("//h1")) == 1, url
     assert len(titles) == len(page_types(article))
 
@@ -93,7 +96,13 @@ def test_jsonld_news_article(client):
     assert data["dateModified"] >= data["datePublished"]
     assert data["articleSection"] == article.section.name
     assert sorted(data["keywords"]) == ["Topic 0", "Topic 1"]
-    assert data["publisher"] == {"@type": "NewsMediaOrganization", "name": "Newsroom", "url": f"{SITE}/"}
+    assert data["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "@id": f"{SITE}/#organization",
+        "name": "Newsroom",
+        "url": f"{SITE}/",
+        "logo": {"@type": "ImageObject", "url": f"{SITE}/static/img/logo.png", "width": 600, "height": 60},
+    }
     writers = [b.author.name for b in article.bylines.all() if b.role == "written"]
     translators = [b.author.name for b in article.bylines.all() if b.role == "translated"]
     assert [a["name"] for a in data["author"]] == writers
@@ -126,3 +135,62 @@ def test_noindex_pages_have_no_canonical(client):
         doc = lxml_html.fromstring(client.get(url).content)
         assert meta(doc, "robots") == "noindex"
         assert doc.xpath('//link[@rel="canonical"]') == []
+
+
+def test_jsonld_follows_googles_article_guidance_and_has_no_empty_lists(client):
+    article = ArticleFactory(headline="Bare")  # no tags, sources, corrections or bylines
+    _, data = jsonld(client, article)
+    assert data["headline"] == "Bare"
+    assert [key for key, value in data.items() if value in ([], "", None)] == []
+    assert "keywords" not in data and "citation" not in data and "correction" not in data
+    assert data["image"] == [
+        {"@type": "ImageObject", "url": f"{SITE}/static/img/card.png", "width": 1200, "height": 630}
+    ]
+    for key in ("datePublished", "dateModified"):
+        assert datetime.datetime.fromisoformat(data[key]).tzinfo is not None
+    signed = FullArticleFactory()
+    _, data = jsonld(client, signed)
+    for person in data["author"] + data["translator"]:
+        assert person["@type"] == "Person" and person["name"] and person["url"].startswith(f"{SITE}/authors/")
+
+
+def test_every_article_has_a_card_image_with_its_size(client):
+    doc = head(client, ArticleFactory().get_absolute_url())
+    assert meta(doc, "og:image") == f"{SITE}/static/img/card.png"
+    assert (meta(doc, "og:image:width"), meta(doc, "og:image:height")) == ("1200", "630")
+    assert meta(doc, "og:image:alt") == "Newsroom"
+    assert meta(doc, "twitter:card") == "summary_large_image"
+    assert client.get("/static/img/card.png").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"), [("ar", "ar_AR"), ("uk", "uk_UA"), ("pt-br", "pt_BR"), ("de", "de_DE")]
+)
+def test_og_locale_follows_the_article_language(client, language, locale):
+    doc = head(client, ArticleFactory(language=language).get_absolute_url())
+    assert meta(doc, "og:locale") == locale
+
+
+def test_home_page_carries_the_website_with_search_and_the_organization(client):
+    ArticleFactory()
+    body = client.get("/").content.decode()
+    start = body.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    data = json.loads(body[start : body.index("</script>", start)])
+    website, organization = data["@graph"]
+    assert website["@type"] == "WebSite" and website["url"] == f"{SITE}/"
+    action = website["potentialAction"]
+    assert action["@type"] == "SearchAction"
+    assert action["target"]["urlTemplate"] == f"{SITE}/search/?q={{search_term_string}}"
+    assert action["query-input"] == "required name=search_term_string"
+    assert organization["@type"] == "NewsMediaOrganization" and organization["logo"]["url"].startswith(SITE)
+    assert website["publisher"] == {"@id": organization["@id"]}
+
+
+def test_favicon_and_touch_icons_exist(client):
+    doc = head(client, "/")
+    icons = doc.xpath('//link[@rel="icon" or @rel="apple-touch-icon"]/@href')
+    assert len(icons) == 2
+    for url in [*icons, "/favicon.ico", "/apple-touch-icon.png", "/apple-touch-icon-precomposed.png"]:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("image/"), url

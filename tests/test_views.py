@@ -3,6 +3,7 @@
 import datetime
 import io
 import json
+import math
 
 import pytest
 import time_machine
@@ -13,6 +14,7 @@ from django.views.defaults import server_error
 from PIL import Image
 
 from articles.models import Article, Source
+from articles.sitemaps import ArticleSitemap
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -286,9 +288,11 @@ def test_featured_image_with_alt_text_caption_and_previews(client):
     assert f'<img src="{url}" alt="Pylons &lt;at&gt; dusk">' in html
     assert "The northern line." in html and "Jane Doe / Agency" in html
     assert f'<meta property="og:image" content="http://127.0.0.1:8000{url}">' in html
+    assert '<meta property="og:image:width" content="8">' in html
+    assert '<meta property="og:image:height" content="4">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data["image"] == f"http://127.0.0.1:8000{url}"
+    assert data["image"] == [{"@type": "ImageObject", "url": f"http://127.0.0.1:8000{url}", "width": 8, "height": 4}]
 
 
 @pytest.mark.parametrize("query", ["москва", "МОСКВА", "Москва мэр", "東京"])
@@ -332,4 +336,5 @@ def test_a_correction_is_the_updated_time_everywhere_readers_see_one(client):
     assert jsonld["dateModified"] == corrected.isoformat()
     assert json.loads(client.get("/feed.json").content)["items"][0]["date_modified"] == corrected.isoformat()
     assert f"<updated>{iso}</updated>" in client.get("/feeds/atom/").content.decode()
-    assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap.xml").content.decode()
+    page = math.ceil(article.pk / ArticleSitemap.limit)  # sitemap pages are ranges of ids
+    assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap-articles.xml", {"p": page}).content.decode()

@@ -63,7 +63,11 @@ def public_urls(public, source, author):
         f"/feeds/authors/{author.slug}/atom/",
         "/feeds/corrections/rss/",
         "/feeds/corrections/atom/",
+        "/feeds/corrections/json/",
+        f"/feeds/tags/{tag.slug}/json/",
+        "/corrections/",
         "/sitemap.xml",
+        *(f"/sitemap-{name}.xml" for name in ("home", "articles", "sections", "tags", "sources", "authors")),
         "/news-sitemap.xml",
     ]
 
@@ -95,7 +99,8 @@ def test_unpublished_article_is_the_same_404_as_a_slug_that_never_existed(client
 @pytest.mark.parametrize("prefix", ["tags", "sources", "authors"])
 def test_objects_known_only_from_unpublished_articles_are_404(client, newsroom, prefix):
     slug = "secret-tag" if prefix == "tags" else f"secret-{prefix[:-1]}"
-    for url in (f"/{prefix}/{slug}/", f"/feeds/{prefix}/{slug}/rss/", f"/feeds/{prefix}/{slug}/atom/"):
+    feeds = [f"/feeds/{prefix}/{slug}/{fmt}/" for fmt in ("rss", "atom", "json")]
+    for url in (f"/{prefix}/{slug}/", *feeds):
         assert client.get(url).status_code == 404, url
 
 

@@ -21,6 +21,8 @@ register.filter("updated_at", seo.updated_at)
 register.filter("http_url", seo.http_url)
 register.filter("news_language", seo.news_language)
 register.filter("xml_text", seo.xml_text)
+register.filter("og_locale", seo.og_locale)
+register.simple_tag(seo.card_image, name="card_image")
 
 
 @register.filter
@@ -37,8 +39,19 @@ def canonical_url(context):
     return f"{url}?page={page.number}" if page and page.number > 1 else url
 
 
+def _jsonld(data):
+    """``data`` as an ld+json data block (a data block runs no code, so CSP allows it)."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text.translate(_SCRIPT_ESCAPES)))  # noqa: S308
+
+
 @register.simple_tag
 def article_jsonld(article):
-    """The article's schema.org data as an ld+json data block (a data block runs no code, so CSP allows it)."""
-    text = json.dumps(seo.article_jsonld(article), cls=DjangoJSONEncoder, ensure_ascii=False)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text.translate(_SCRIPT_ESCAPES)))  # noqa: S308
+    """The article's schema.org NewsArticle."""
+    return _jsonld(seo.article_jsonld(article))
+
+
+@register.simple_tag
+def site_jsonld():
+    """The home page's schema.org WebSite and publisher."""
+    return _jsonld(seo.site_jsonld())

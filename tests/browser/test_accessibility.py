@@ -28,6 +28,7 @@ def urls():
         "author": article.bylines.first().author.get_absolute_url(),
         "archive": f"/archive/{article.published_at:%Y}/{article.published_at:%m}/",
         "search": "/search/?q=Главная",
+        "corrections": "/corrections/",
         "404": "/no/such/page/",
     }
 
@@ -87,3 +88,14 @@ def test_skip_link_is_the_first_stop_and_visible(page, live_server, urls):
     assert box and box["y"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+def test_no_page_logs_a_console_error(page, live_server, urls):
+    """Not even for a missing /favicon.ico or touch icon (Lighthouse Best Practices)."""
+    errors = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("requestfailed", lambda request: errors.append(request.url))
+    for name in ("home", "article", "corrections"):
+        page.goto(f"{live_server.url}{urls[name]}")
+        page.wait_for_load_state("networkidle")
+        assert errors == [], name

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0003_article_language"),
+        ("articles", "0006_article_uid_unique"),
     ]
 
     operations = [

@@ -17,14 +17,14 @@ EDITOR = [codename for codename in _roles.EDITOR if codename not in NEVER]
 
 
 def grant_desk_roles(Group, Permission):
-    """Create (or bring up to date) both groups; tests call it too, after a flush emptied the tables."""
+    """Create (or bring up to date) both groups; tests call it too, after a flush emptied the tables.
+
+    Only the permissions named in NEVER are taken away, so grants made by other migrations stay.
+    """
     for name, codenames in (("Reporter", REPORTER), ("Editor", EDITOR)):
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
-        group.permissions.add(*wanted)
-        group.permissions.remove(
-            *group.permissions.filter(content_type__app_label="articles").exclude(pk__in=wanted.values("pk"))
-        )
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
+        group.permissions.remove(*Permission.objects.filter(content_type__app_label="articles", codename__in=NEVER))
 
 
 def update_groups(apps, schema_editor):
@@ -36,6 +36,6 @@ def restore_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_correction_retraction")]
+    dependencies = [("articles", "0007_correction_retraction")]
 
     operations = [migrations.RunPython(update_groups, restore_groups)]
