@@ -413,8 +413,9 @@ def _replace_children(article, plan):
 def recover_article(version, *, user):
     """Bring back a deleted article from ``version`` (one of its versions) as a draft; return it.
 
-    Editors only (PermissionDenied). It gets its text, bylines, citations, tags, notes and corrections
-    back; its address too unless another article has it now (then a new one is made from the headline).
+    Editors only (PermissionDenied). It gets its id, permanent identifier, text, bylines, citations, tags,
+    notes and corrections back; its address too unless another article has it now (then a new one is made
+    from the headline).
     """
     if not permissions.may_recover(user):
         raise PermissionDenied("Only editors may recover deleted articles.")
@@ -422,10 +423,13 @@ def recover_article(version, *, user):
         raise ValidationError("That is not a version of a deleted article.")
     with transaction.atomic(), reversion.create_revision():
         snapshot = history.of_version(version)
-        fields = {k: v for k, v in snapshot.fields.items() if k not in {"id", "version", "created_at", "updated_at"}}
+        # The same article again: its id and permanent identifier come back with it (feed readers know it by them).
+        fields = {k: v for k, v in snapshot.fields.items() if k not in {"version", "created_at", "updated_at"}}
         fields.update(status=Article.Status.DRAFT, published_at=None)
         if Article.objects.filter(slug=fields.get("slug")).exists():
             fields["slug"] = ""
+        if Article.objects.filter(uid=fields.get("uid")).exists():
+            del fields["uid"]
         article = Article(**fields)
         plan = restore.RestorePlan(article, version, snapshot, [], [], [], restore.resolve(snapshot)[0])
         if (Section, fields.get("section_id")) not in plan.resolved:

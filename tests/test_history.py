@@ -290,6 +290,8 @@ def test_an_editor_recovers_a_deleted_article_as_a_draft_with_its_rows(boss):
     assert "Gone but not lost" in listing
     assert boss.post(reverse("admin:articles_article_recover", args=[deleted.pk])).status_code == 302
     back = Article.objects.get(headline="Gone but not lost")
+    assert (back.pk, back.uid) == (pk, article.uid)  # the same article, for feed readers too
+    assert not Version.objects.get_deleted(Article).filter(object_id=str(pk)).exists()
     assert (back.status, back.published_at) == (Article.Status.DRAFT, None)
     assert [s.name for s in back.sources.all()] == ["Reuters"]
     assert [t.name for t in back.tags.all()] == ["Energy"]
