@@ -40,7 +40,7 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 seed: install
-	$(MANAGE) loaddata seed
+	$(MANAGE) seed
 
 # Rebuilds fixtures/seed.json from the seed text file (a test checks the two agree).
 seed-fixture: install

@@ -4,10 +4,8 @@ Who may do what is decided in articles.permissions; writes that span models live
 """
 
 from csp.constants import NONCE, SELF, UNSAFE_INLINE
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
 from django.db.models import Case, Count, OuterRef, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +15,14 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag as TaggitTag
 
 from . import permissions, services
-from .forms import ArticleActionForm, ArticleAdminForm, MergeActionForm, TagAdminForm
+from .admin_base import DeskInline, DeskModelAdmin
+from .forms import (
+    ArticleActionForm,
+    ArticleAdminForm,
+    MergeActionForm,
+    TagAdminForm,
+    parse_local_time,
+)
 from .history_admin import ArticleHistoryMixin
 from .models import (
     Article,
@@ -42,15 +47,11 @@ EDITOR_CSP = {"script-src": [SELF, NONCE], "style-src": [SELF, UNSAFE_INLINE]}
 # Our tags are articles.Tag; taggit's own model is unused and would only confuse the desk.
 admin.site.unregister(TaggitTag)
 
-# An address typed without a scheme is taken as https, as browsers do.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
-
-class ArticleChildInline(admin.TabularInline):
+class ArticleChildInline(DeskInline):
     """Child rows follow their article: editable exactly when the article is."""
 
     extra = 0
-    formfield_overrides = URL_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_edit(request.user, obj)
@@ -139,7 +140,7 @@ class DeskStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryMixin, VersionAdmin):
+class ArticleAdmin(ArticleHistoryMixin, DeskModelAdmin, VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
     list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
@@ -147,7 +148,6 @@ class ArticleAdmin(ArticleHistoryMixin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
     inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
@@ -248,9 +248,10 @@ class ArticleAdmin(ArticleHistoryMixin, VersionAdmin):
     @admin.action(description="Schedule at the time given", permissions=["publish"])
     def schedule(self, request, queryset):
         try:
-            when = forms.DateTimeField().clean(request.POST.get("when"))
-        except ValidationError:
-            when = None
+            when = parse_local_time(request.POST.get("when"))
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self._run(request, queryset, services.schedule, when, done="scheduled")
 
     @admin.action(description="Send back to draft", permissions=["publish"])
@@ -276,19 +277,17 @@ class ArticleAdmin(ArticleHistoryMixin, VersionAdmin):
         return response
 
 
-class SourceAliasInline(admin.TabularInline):
+class SourceAliasInline(DeskInline):
     model = SourceAlias
     extra = 1
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(DeskModelAdmin):
     list_display = ["name", "kind", "homepage", "citation_count"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [SourceAliasInline]
-    formfield_overrides = URL_FIELDS
     action_form = MergeActionForm
     actions = ["merge"]
 
@@ -305,10 +304,7 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description="Merge the selected sources into the one named below", permissions=["merge"])
     def merge(self, request, queryset):
         name = (self.action_form(request.POST).data.get("into") or "").strip()
-        keep = (
-            Source.objects.filter(name__iexact=name).first()
-            or SourceAlias.objects.filter(name__iexact=name).select_related("source").first()
-        )
+        keep = Source.named(name).first() or SourceAlias.named(name).select_related("source").first()
         keep = getattr(keep, "source", keep)
         if keep is None:
             self.message_user(request, f"There is no source called “{name}” to merge into.", messages.ERROR)
@@ -320,7 +316,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(DeskModelAdmin):
     form = TagAdminForm
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
@@ -346,7 +342,7 @@ class TagAdmin(admin.ModelAdmin):
     @admin.action(description="Merge the selected tags into the one named below", permissions=["merge"])
     def merge(self, request, queryset):
         name = " ".join((self.action_form(request.POST).data.get("into") or "").split())
-        keep = Tag.objects.filter(name__iexact=name).first()
+        keep = Tag.named(name).first()
         if keep is None:
             self.message_user(request, f"There is no tag called “{name}” to merge into.", messages.ERROR)
             return
@@ -355,19 +351,17 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(DeskModelAdmin):
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
 
 

@@ -1,13 +1,17 @@
 """Admin forms: the article form that refuses stale saves, and the inputs of the desk's actions."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
 from . import history, services
+from .fields import DeskTextForm
 from .models import Article
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
@@ -17,7 +21,54 @@ ARTICLE_FIELDS = [
 ]  # fmt: skip
 
 
-class ArticleAdminForm(forms.ModelForm):
+def local_time(value: datetime.datetime) -> datetime.datetime:
+    """A wall-clock time in the site's time zone (NEWSROOM_TIME_ZONE) as an aware datetime.
+
+    Raises ValidationError when the time does not exist there (the clocks go forward over it) or
+    happens twice (the clocks go back over it), as Python's zoneinfo reports with ``fold`` (PEP 495).
+    """
+    zone = timezone.get_current_timezone()
+    first, second = value.replace(tzinfo=zone, fold=0), value.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    shown = f"{value:%Y-%m-%d %H:%M}"
+    if first.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != value.replace(tzinfo=None):
+        message = (
+            f"{shown} does not exist in the time zone {zone}: the clocks go forward over it (daylight saving "
+            f"time). Choose a time outside that hour."
+        )
+    else:
+        message = (
+            f"{shown} happens twice in the time zone {zone}: the clocks go back over it (daylight saving "
+            f"time). Choose a time outside that hour."
+        )
+    raise ValidationError(message, code="nonexistent_or_ambiguous_time")
+
+
+def parse_local_time(text):
+    """The time typed in a desk input (e.g. "2026-03-29T03:30"), aware, or None if it is not a time.
+
+    Raises ValidationError (see local_time) for a time the site's time zone skips or repeats.
+    """
+    try:
+        value = datetime.datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    if timezone.is_aware(value):
+        return value
+    return local_time(value)
+
+
+class LocalSplitDateTimeField(forms.SplitDateTimeField):
+    """The admin's date + time inputs, refusing a time that the site's time zone skips or repeats."""
+
+    def compress(self, data_list):
+        if data_list and all(data_list):
+            return local_time(datetime.datetime.combine(*data_list))
+        return super().compress(data_list)
+
+
+class ArticleAdminForm(DeskTextForm, forms.ModelForm):
     """The article on the desk. A save based on an older version is refused and ``conflict`` then holds
     what the other person changed (see history.conflict); the next save takes, per field or child
     relation, the editor's input or, where they chose "theirs" (posted as ``resolve-<name>``), the saved one.
@@ -162,7 +213,7 @@ class MergeActionForm(ActionForm):
     into = forms.CharField(label="Into", required=False, max_length=200, help_text="Name of the one to keep.")
 
 
-class TagAdminForm(forms.ModelForm):
+class TagAdminForm(DeskTextForm, forms.ModelForm):
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         services.check_tag_name(self.instance, name)

@@ -6,6 +6,7 @@ import uuid
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import pre_save
@@ -13,11 +14,12 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
-from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from .fields import SlugField
 from .querysets import ArticleQuerySet, CorrectionQuerySet
-from .text import sanitize_html, slugify, unique_slug
+from .text import name_key, nfc, sanitize_html, slugify, unique_slug
 
 
 def default_language():
@@ -28,6 +30,36 @@ def validate_language(code):
     """A language the site knows (settings.LANGUAGES, Django's list of BCP 47 codes)."""
     if code not in dict(settings.LANGUAGES):
         raise ValidationError(f"“{code}” is not a known language code (e.g. en, uk, ar, zh-hans).")
+
+
+class NameKeyModel(models.Model):
+    """A record whose name is unique whatever its case, script or Unicode normal form.
+
+    ``name_key`` (articles.text.name_key: NFC + case folding) is stored, indexed and unique, so
+    "Україна" and "УКРАЇНА" are one name on SQLite as on PostgreSQL; every lookup by name goes
+    through ``named()``. It is filled before every save, fixtures and bulk_create included
+    (normalize_text).
+    """
+
+    name_key = models.CharField(
+        max_length=600, unique=True, editable=False, help_text="The name in NFC and case-folded, for lookups."
+    )
+    name_clash_message = "Another {model} is already called “{name}”."
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def named(cls, name):
+        """The rows called ``name`` in any case or normal form (at most one)."""
+        return cls._default_manager.filter(name_key=name_key(name))
+
+    def clean(self):
+        super().clean()
+        clash = type(self).named(self.name).exclude(pk=self.pk)
+        if self.name and clash.exists():
+            message = self.name_clash_message.format(model=self._meta.verbose_name, name=self.name)
+            raise ValidationError({"name": message})
 
 
 class KeepsOldSlugs(models.Model):
@@ -61,7 +93,22 @@ class KeepsOldSlugs(models.Model):
         return instance
 
 
-class SlugManager(models.Manager):
+class TextManager(models.Manager):
+    """bulk_create() skips save() and pre_save: normalize here, so NFC and name_key hold for it too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            normalize_text(obj)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+# The desk leaves slugs to the server: the admin's JavaScript slug maker (URLify) drops the combining
+# marks of Hindi, Thai, Arabic..., so a slug made there would misspell the name.
+SLUG_HELP = "The {}’s address. Left blank, it is made from the {}, in any script."
+
+
+class SlugManager(TextManager):
     """Rows addressed by slug in fixtures, so a reload finds the row it made before."""
 
     def get_by_natural_key(self, slug):
@@ -85,10 +132,11 @@ class SlugModel(KeepsOldSlugs):
         return (self.slug,)
 
 
-class Section(SlugModel):
+class Section(NameKeyModel, SlugModel):
     history_kind = "section"
+
     name = models.CharField(max_length=100, unique=True, help_text="Shown in the navigation, e.g. “News”.")
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True, help_text="Used in the section’s URL.")
+    slug = SlugField(max_length=100, unique=True, blank=True, help_text=SLUG_HELP.format("section", "name"))
     order = models.PositiveSmallIntegerField(default=0, help_text="Sections are listed in this order, lowest first.")
     description = models.TextField(blank=True, help_text="One or two sentences shown on the section page.")
 
@@ -105,7 +153,7 @@ class Section(SlugModel):
 class Author(SlugModel):
     history_kind = "author"
     name = models.CharField(max_length=150, help_text="The name as it appears in bylines.")
-    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=150, unique=True, blank=True, help_text=SLUG_HELP.format("author", "name"))
     bio = models.TextField(blank=True, help_text="A short biography shown on the author’s page.")
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -126,7 +174,7 @@ class Author(SlugModel):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-class Source(SlugModel):
+class Source(NameKeyModel, SlugModel):
     """An outlet, agency or official body that articles cite."""
 
     history_kind = "source"
@@ -138,7 +186,7 @@ class Source(SlugModel):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True, help_text="The name readers know it by, e.g. “Reuters”.")
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    slug = SlugField(max_length=200, unique=True, blank=True, help_text=SLUG_HELP.format("source", "name"))
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OUTLET)
     homepage = models.URLField(blank=True, help_text="The source’s own website.")
     description = models.TextField(blank=True, help_text="Who they are, shown on the source’s page.")
@@ -158,12 +206,12 @@ class Source(SlugModel):
         return [self.name, *(alias.name for alias in self.aliases.all())]
 
 
-class SourceAliasManager(models.Manager):
+class SourceAliasManager(TextManager):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
 
-class SourceAlias(models.Model):
+class SourceAlias(NameKeyModel):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(
         max_length=200,
@@ -186,15 +234,25 @@ class SourceAlias(models.Model):
     natural_key.dependencies = ["articles.source"]
 
     def clean(self):
-        clash = Source.objects.filter(name__iexact=self.name).exclude(pk=self.source_id)
-        if clash.exists():
+        super().clean()
+        if Source.named(self.name).exclude(pk=self.source_id).exists():
             raise ValidationError({"name": f"“{self.name}” is already the name of another source."})
 
 
-class Tag(KeepsOldSlugs, TagBase):
+class TagManager(TextManager, NaturalKeyManager):
+    pass
+
+
+class Tag(NameKeyModel, KeepsOldSlugs, TagBase):
     """A keyword; slugs come from our slugify so every script gets a readable one."""
 
     history_kind = "tag"
+    slug = SlugField(
+        verbose_name="slug", unique=True, max_length=100, blank=True, help_text=SLUG_HELP.format("tag", "name")
+    )
+
+    objects = TagManager()
+    name_clash_message = "Another tag is already called “{name}”. Merge the two tags instead."
 
     class Meta:
         ordering = ["name"]
@@ -204,12 +262,36 @@ class Tag(KeepsOldSlugs, TagBase):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        # taggit makes a slug for a new tag only; one cleared on the desk is made again here.
+        if not self._state.adding and not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=self._meta.get_field("slug").max_length)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
     def slugify(self, tag, i=None):
         slug = slugify(tag, max_length=90) or "tag"
         return f"{slug}-{i}" if i is not None else slug
+
+
+class TagsByNameKey(_TaggableManager):
+    """article.tags, with tags named in any case, script or normal form found by their name_key.
+
+    taggit's TAGGIT_CASE_INSENSITIVE matches with name__iexact, which on SQLite folds ASCII only.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        others = [tag for tag in tags if not isinstance(tag, str)]
+        found = super()._to_tag_model_instances(others, tag_kwargs)
+        for name in names:
+            name = " ".join(name.split())
+            tag = Tag.named(name).filter(**tag_kwargs).first() or Tag.objects.create(name=name, **tag_kwargs)
+            if tag not in found:
+                found.append(tag)
+        return found
 
 
 # What the body editor offers: only markup that articles.text.ALLOWED_TAGS keeps, so nothing an
@@ -233,6 +315,11 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+# Ten times a long read, in characters of HTML; settings.DATA_UPLOAD_MAX_MEMORY_SIZE lets a body
+# well over this arrive, so it gets this form error with the text kept, not a bare 400.
+BODY_MAX_LENGTH = 1_000_000
+
+
 class Article(KeepsOldSlugs):
     history_kind = "article"
 
@@ -249,10 +336,9 @@ class Article(KeepsOldSlugs):
         help_text="Never changes, whatever the slug: feed readers know the article by it (RSS guid, Atom id).",
     )
     headline = models.CharField(max_length=300, help_text="The title readers see. Plain text.")
-    slug = models.SlugField(
+    slug = SlugField(
         max_length=255,
         unique=True,
-        allow_unicode=True,
         blank=True,
         help_text="The article’s address. Left blank, it is made from the headline.",
     )
@@ -263,6 +349,13 @@ class Article(KeepsOldSlugs):
         extensions=BODY_EDITOR_EXTENSIONS,
         sanitize=sanitize_html,
         blank=True,
+        validators=[
+            MaxLengthValidator(
+                BODY_MAX_LENGTH,
+                "The body is too long: %(show_value)s characters, at most %(limit_value)s. Nothing was saved; "
+                "your text is still in the form.",
+            )
+        ],
         help_text="The story. Only safe formatting is kept when saved.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
@@ -277,7 +370,12 @@ class Article(KeepsOldSlugs):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     sources = models.ManyToManyField(Source, through="Citation", related_name="articles", blank=True)
-    tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Keywords readers can browse by.")
+    tags = TaggableManager(
+        through="TaggedArticle",
+        manager=TagsByNameKey,
+        blank=True,
+        help_text="Keywords readers can browse by.",
+    )
     featured_image = models.ImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
@@ -387,7 +485,7 @@ class Article(KeepsOldSlugs):
         return self.uid.urn
 
 
-class ArticleChildManager(models.Manager):
+class ArticleChildManager(TextManager):
     """Child rows addressed in fixtures by their article's slug plus one identifying value."""
 
     def get_by_natural_key(self, article_slug, key):
@@ -442,11 +540,13 @@ class Byline(ArticleChild):
 
 
 class Citation(ArticleChild):
-    """One article citing one source."""
+    """One article citing one source (at most once: its natural key is the article's and source's slugs)."""
 
     class Role(models.TextChoices):
         PRIMARY = "primary", "Primary"
         SECONDARY = "secondary", "Secondary"
+
+    natural_key_lookup = "source__slug"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -627,6 +727,41 @@ def _raw_save_is_a_new_version(sender, instance, raw, **kwargs):
         instance.version = version + 1
         if slug and slug != instance.slug:  # a restore brings back an older slug: the newer one must keep working
             SlugHistory.record(SlugHistory.Kind.ARTICLE, slug, instance.pk)
+
+
+@receiver(pre_save)
+def _normalize_text(sender, instance, **kwargs):
+    """Text is stored in NFC whatever its way in (desk, import, services, fixtures): one spelling, one match."""
+    if sender._meta.app_label == "articles":
+        normalize_text(instance)
+
+
+def normalize_text(instance):
+    """Put every text field of ``instance`` in NFC and fill its name_key, if it has one."""
+    for field in type(instance)._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, nfc(value))
+    if isinstance(instance, NameKeyModel):
+        instance.name_key = name_key(instance.name)
+
+
+@receiver(pre_save, sender=Correction)
+def _correction_time_in_milliseconds(sender, instance, raw, **kwargs):
+    """Fixtures (JSON) keep milliseconds; stored that way, a correction's natural key matches one row only.
+
+    Two corrections of one article in the same millisecond (only a script can do that) are kept a
+    millisecond apart, so the unique (article, published_at) constraint holds.
+    """
+    if instance.published_at is None:
+        return
+    when = instance.published_at.replace(microsecond=instance.published_at.microsecond // 1000 * 1000)
+    if not raw and instance.article_id:
+        others = sender._default_manager.filter(article_id=instance.article_id).exclude(pk=instance.pk)
+        while others.filter(published_at=when).exists():
+            when += datetime.timedelta(milliseconds=1)
+    instance.published_at = when
 
 
 # A revision of an article carries its child rows, so restoring one brings back the whole article, and

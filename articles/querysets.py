@@ -4,6 +4,8 @@ from django.db import connections, models
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from .text import nfc
+
 
 class ArticleQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
@@ -46,7 +48,7 @@ class ArticleQuerySet(models.QuerySet):
     def search(self, query):
         """Articles whose headline, dek or body contain every word of ``query``, in any letter case."""
         condition = Q()
-        for word in query.split():
+        for word in nfc(query).split():  # stored text is NFC, so the query must be too
             variants = self._letter_cases(word)
             condition &= Q.create(
                 [(f"{field}__icontains", v) for v in variants for field in ("headline", "dek", "body")], connector=Q.OR

@@ -3,7 +3,6 @@
 Reads belong in articles/querysets.py. Each function here is one transaction.
 """
 
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
-from .text import paragraphs_to_html, unique_slug
+from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
 
@@ -126,7 +125,7 @@ def _read_article_file(path):
 
 def _name_key(name):
     """Names that differ only in case (in any script) or Unicode normal form are the same name."""
-    return unicodedata.normalize("NFC", name.strip()).casefold()
+    return name_key(name)
 
 
 def _slugs_by_headline(headlines):
@@ -135,7 +134,7 @@ def _slugs_by_headline(headlines):
     SQLite's case-insensitive matching knows only ASCII, so candidates of the same length are
     compared here instead.
     """
-    lengths = {len(headline) for headline in headlines}
+    lengths = {len(nfc(headline)) for headline in headlines}  # stored headlines are NFC
     candidates = (
         Article.objects.annotate(headline_length=Length("headline"))
         .filter(headline_length__in=lengths)
@@ -244,7 +243,7 @@ def add_tag(articles, name, *, user):
 
 
 def remove_tag(articles, name, *, user):
-    tag = Tag.objects.filter(name__iexact=name.strip()).first()
+    tag = Tag.named(name).first()
     if tag is None:
         raise ValidationError(f"There is no tag “{name.strip()}”.")
     return _editorial_change(
@@ -256,8 +255,8 @@ def _tag_named(name):
     name = " ".join(name.split())
     if not name:
         raise ValidationError("Type the name of the tag.")
-    tag = Tag.objects.filter(name__iexact=name).first()
-    return tag or Tag.objects.create(name=name)
+    _refuse_control_characters(name)
+    return Tag.named(name).first() or Tag.objects.create(name=name)
 
 
 def add_correction(article, text, *, user, kind="correction", when=None):
@@ -338,8 +337,15 @@ def check_tag_name(tag, name):
     """Tag names are unique whatever their case; a clash means the two tags should be merged."""
     if not name:
         raise ValidationError("A tag needs a name.")
-    if Tag.objects.filter(name__iexact=name).exclude(pk=tag.pk).exists():
+    _refuse_control_characters(name)
+    if Tag.named(name).exclude(pk=tag.pk).exists():
         raise ValidationError(f"Another tag is already called “{name}”. Merge the two tags instead.")
+
+
+def _refuse_control_characters(name):
+    found = control_characters(name, allowed="")
+    if found:
+        raise ValidationError(f"The tag name contains control characters ({', '.join(found)}); remove them.")
 
 
 def merge_sources(keep, duplicate, *, user):
@@ -363,7 +369,7 @@ def merge_sources(keep, duplicate, *, user):
         _redirect_merged("source", [duplicate], keep)
         name = duplicate.name
         duplicate.delete()
-        if not keep.aliases.filter(name__iexact=name).exists():
+        if not SourceAlias.named(name).exists() and not Source.named(name).exists():
             SourceAlias.objects.create(source=keep, name=name)
         _record_articles(article_ids)
         return len(article_ids)

@@ -1,46 +1,159 @@
 """Text helpers shared by models, imports and templates: slugs and safe HTML."""
 
 import html
+import re
 import unicodedata
+from urllib.parse import quote
 
 import nh3
+from django.core.exceptions import ValidationError
 
 # Slugs keep letters, digits and combining marks of every script, so a Hindi, Thai, Cyrillic or
-# CJK headline gets a readable slug instead of an empty or mangled one.
+# CJK headline gets a readable slug instead of an empty or mangled one. Django's
+# validate_unicode_slug uses \w, which leaves out the combining marks (Unicode Mn/Mc) that Hindi,
+# Bengali, Tamil, Thai, Arabic and Hebrew words are spelt with, so Newsroom has its own validator.
 _SLUG_CATEGORIES = ("L", "N", "M")
 SLUG_FALLBACK = "article"
+# An emitted URL must stay well under the 2,000 characters that browsers, crawlers and feed readers
+# accept: a slug is capped by the length of its percent-encoded UTF-8 form (RFC 3986), not its characters.
+SLUG_MAX_ENCODED = 600
+# Control characters (Unicode Cc) that a text field may hold; any other one breaks PostgreSQL (NUL),
+# XML (feeds, sitemaps) or the layout, and is never typed on purpose.
+TEXT_CONTROLS = frozenset("\t\n\r")
 
 # The body is the only HTML we render. This is the editor's vocabulary and nothing more.
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "a", "blockquote", "q", "cite",
-    "ul", "ol", "li", "h2", "h3", "h4", "hr", "abbr", "code", "pre", "figure", "figcaption",
+    "ul", "ol", "li", "h2", "h3", "h4", "hr", "abbr", "code", "pre", "figure", "figcaption", "span",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "q": {"cite"}}
+# lang and dir mark a phrase in another language or direction (HTML: the lang and dir attributes).
+_LANGUAGE_ATTRIBUTES = {"lang", "dir"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "abbr": {"title", *_LANGUAGE_ATTRIBUTES},
+    "q": {"cite", *_LANGUAGE_ATTRIBUTES},
+    "span": _LANGUAGE_ATTRIBUTES,
+}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Attributes holding a URL (HTML's cite, href and src): kept only when relative or of a safe scheme.
+URL_ATTRIBUTES = {"cite", "href", "src"}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# What browsers ignore inside a URL before reading its scheme (WHATWG URL: C0 controls and space).
+_URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
 
 
-def slugify(value: str, max_length: int = 80) -> str:
-    """Return a lower-case slug of ``value`` (possibly empty), cut at a word boundary."""
-    value = unicodedata.normalize("NFKC", str(value)).lower()
+def nfc(value: str) -> str:
+    """``value`` in Unicode Normalization Form C, the one form Newsroom stores (UAX #15)."""
+    return unicodedata.normalize("NFC", value)
+
+
+def name_key(name: str) -> str:
+    """The key two names are "the same" by: NFC, inner whitespace collapsed, case folded (Unicode casefold).
+
+    "Україна", "УКРАЇНА" and an NFD spelling of either get one key, on SQLite and PostgreSQL alike,
+    because the key is computed here and stored, not left to the database's collation.
+    """
+    return nfc(" ".join(str(name).split())).casefold()
+
+
+def control_characters(value: str, allowed=TEXT_CONTROLS) -> list[str]:
+    """The control characters (Unicode Cc) in ``value`` other than ``allowed``, as "U+0007" names."""
+    found = dict.fromkeys(f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cc" and c not in allowed)
+    return list(found)
+
+
+def strip_control_characters(value: str, allowed=TEXT_CONTROLS) -> str:
+    return "".join(c for c in value if c in allowed or unicodedata.category(c) != "Cc")
+
+
+def encoded_length(value: str) -> int:
+    """How many characters ``value`` takes in a URL once percent-encoded as UTF-8 (RFC 3986)."""
+    return len(quote(value, safe="-"))
+
+
+def validate_slug(value: str) -> None:
+    """Newsroom's one slug rule, shared by model fields, forms, the URL converter and slugify().
+
+    A slug holds letters, digits, combining marks (Unicode L, N, M: any script), hyphens and
+    underscores (which Django's slugs allow), is in NFC, does not start with a combining mark, and
+    has at most SLUG_MAX_ENCODED characters once percent-encoded. Raises ValidationError naming the problem.
+    """
+    if not value:
+        raise ValidationError("Enter a slug.", code="invalid")
+    if value != nfc(value):
+        raise ValidationError("The slug is not in Unicode NFC form.", code="invalid")
+    bad = sorted({c for c in value if c not in "-_" and unicodedata.category(c)[0] not in _SLUG_CATEGORIES})
+    if bad:
+        shown = ", ".join(f"“{c}”" if c.isprintable() and not c.isspace() else f"U+{ord(c):04X}" for c in bad)
+        raise ValidationError(
+            f"A slug may hold only letters, digits, marks, hyphens and underscores, not {shown}.", code="invalid"
+        )
+    if unicodedata.category(value[0])[0] == "M":
+        raise ValidationError("A slug cannot start with a combining mark.", code="invalid")
+    if encoded_length(value) > SLUG_MAX_ENCODED:
+        raise ValidationError(
+            f"The slug is too long for an address ({encoded_length(value)} characters once encoded, at most "
+            f"{SLUG_MAX_ENCODED}).",
+            code="max_length",
+        )
+
+
+def is_valid_slug(value: str) -> bool:
+    try:
+        validate_slug(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _fits(value: str, max_length: int, max_encoded: int) -> bool:
+    return len(value) <= max_length and encoded_length(value) <= max_encoded
+
+
+def _cut(word: str, max_length: int, max_encoded: int) -> str:
+    """The longest start of ``word`` that fits, never ending inside a character with its marks."""
+    end = len(word)
+    while end and not _fits(word[:end], max_length, max_encoded):
+        end -= 1
+    # A combining mark belongs to the letter before it: cut before that letter, not between them.
+    while 0 < end < len(word) and unicodedata.category(word[end])[0] == "M":
+        end -= 1
+    return word[:end]
+
+
+def _without_leading_marks(word: str) -> str:
+    start = 0
+    while start < len(word) and unicodedata.category(word[start])[0] == "M":
+        start += 1
+    return word[start:]
+
+
+def slugify(value: str, max_length: int = 80, max_encoded: int = SLUG_MAX_ENCODED) -> str:
+    """Return a lower-case slug of ``value`` (possibly empty) that passes validate_slug().
+
+    Cut at a word boundary so that it has at most ``max_length`` characters and ``max_encoded``
+    percent-encoded characters; a single over-long word is cut between graphemes, never inside one.
+    """
+    value = nfc(unicodedata.normalize("NFKC", str(value)).lower())
     chars = [c if unicodedata.category(c)[0] in _SLUG_CATEGORIES else " " for c in value]
     words = "".join(chars).split()
+    # A combining mark must not start a word: it would render on its own.
+    words = [word for word in map(_without_leading_marks, words) if word]
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
+        if not _fits(candidate, max_length, max_encoded):
             break
         slug = candidate
     if not slug and words:
-        slug = words[0][:max_length]
-    # A combining mark must not start a slug: it would render on its own.
-    while slug and unicodedata.category(slug[0])[0] == "M":
-        slug = slug[1:]
-    return slug.strip("-")
+        slug = _cut(words[0], max_length, max_encoded)
+    return slug
 
 
 def unique_slug(instance, value: str, *, field: str = "slug", max_length: int = 80) -> str:
     """A slug for ``value`` that no other row of ``instance``'s model has."""
-    base = slugify(value, max_length=max_length - 8) or SLUG_FALLBACK
+    # Room for a "-NNN" suffix within both limits.
+    base = slugify(value, max_length=max_length - 8, max_encoded=SLUG_MAX_ENCODED - 8) or SLUG_FALLBACK
     manager = type(instance)._default_manager
     others = manager.exclude(pk=instance.pk) if instance.pk else manager.all()
     taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
@@ -50,12 +163,35 @@ def unique_slug(instance, value: str, *, field: str = "slug", max_length: int = 
     return slug
 
 
+def safe_url(value: str) -> bool:
+    """Whether a URL attribute may stay: relative, or of a scheme in ALLOWED_URL_SCHEMES.
+
+    The scheme is read as browsers read it (WHATWG URL): ignoring controls and spaces, so
+    "java\tscript:" is still javascript.
+    """
+    match = _SCHEME.match(_URL_IGNORED.sub("", value))
+    return match is None or match.group(1).lower() in ALLOWED_URL_SCHEMES
+
+
+def _keep_attribute(tag, attribute, value):
+    if attribute in URL_ATTRIBUTES and not safe_url(value):
+        return None
+    if attribute == "dir" and value.lower() not in {"ltr", "rtl", "auto"}:
+        return None
+    return value
+
+
 def sanitize_html(value: str) -> str:
-    """Strip everything but the allowed markup; links get rel=noopener noreferrer."""
+    """Strip everything but the allowed markup; links get rel=noopener noreferrer.
+
+    Unsafe URLs go from every URL attribute (nh3 checks only some attributes' schemes), and control
+    characters other than tab and newline are removed from the text (they break XML feeds and PostgreSQL).
+    """
     return nh3.clean(
-        value or "",
+        strip_control_characters(value or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A non-NFC path (e.g. an NFD slug) redirects to its NFC address before anything else runs.
+    "articles.middleware.UnicodeRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags from the response body: a reader's repeated request for an unchanged page gets a 304.
@@ -126,6 +128,11 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("NEWSROOM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+
+# A request body Django parses in memory: room for an article body of articles.models.BODY_MAX_LENGTH
+# characters of any script, percent-encoded (up to 12 bytes a character), so an over-long body
+# gets a form error that keeps the text instead of a bare 400. Uploads (images) stream to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.forms import CheckboxInput, FileInput, MultiWidget
 from django.urls import reverse
 
-_groups = importlib.import_module("articles.migrations.0008_desk_roles_least_privilege")
+_groups = importlib.import_module("articles.migrations.0012_desk_roles_least_privilege")
 
 PASSWORD = "correct horse battery staple"
 

@@ -41,7 +41,8 @@ def test_draft_to_publication_and_a_refused_stale_save(browser, live_server):
     page = log_in(browser, live_server, reporter)
     page.goto(f"{live_server.url}/admin/articles/article/add/")
     page.locator("#id_headline").press_sequentially("Floods reach the capital")
-    assert page.input_value("#id_slug") == "floods-reach-the-capital"
+    # The slug is left to the server, which spells every script right (the admin's JavaScript drops marks).
+    assert page.input_value("#id_slug") == ""
     choose_autocomplete(page, "section", "World")
     body = page.locator(".ProseMirror[contenteditable=true]")
     body.click()
@@ -58,6 +59,7 @@ def test_draft_to_publication_and_a_refused_stale_save(browser, live_server):
     article = Article.objects.get(headline="Floods reach the capital")
     assert article.body == "<p>Water rose <strong>two metres</strong> overnight.</p>"
     assert (article.status, article.created_by) == ("review", reporter)
+    assert article.slug == "floods-reach-the-capital"
     page.context.close()
 
     # An editor publishes it with the admin action.

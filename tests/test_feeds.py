@@ -312,3 +312,27 @@ def test_pages_link_their_feeds(client, article):
     html_text = client.get(tag.get_absolute_url()).content.decode()
     link = f'type="application/atom+xml" title="NATO \N{EN DASH} Newsroom (Atom)" href="/feeds/tags/{tag.slug}/atom/"'
     assert f'<link rel="alternate" {link}>' in html_text
+
+
+@pytest.mark.parametrize("kind", ["section", "tag", "source", "author"])
+def test_a_name_with_markup_is_plain_text_in_the_channel_description(client, kind):
+    from articles.models import Tag
+    from tests.factories import AuthorFactory, BylineFactory, CitationFactory, SectionFactory, SourceFactory
+
+    name = 'Evil <img src=x onerror="pwned()"> & Co'
+    article = ArticleFactory(section=SectionFactory(name=name))
+    article.tags.add(Tag.objects.create(name=name))
+    CitationFactory(article=article, source=SourceFactory(name=name))
+    BylineFactory(article=article, author=AuthorFactory(name=name))
+    obj = {
+        "section": article.section,
+        "tag": article.tags.get(),
+        "source": article.sources.get(),
+        "author": article.authors.get(),
+    }[kind]
+    rss = client.get(f"/feeds/{kind}s/{obj.slug}/rss/").content.decode()
+    description = rss.split("<description>", 1)[1].split("</description>", 1)[0]
+    assert "<img" not in description and "&lt;img" not in description  # escaped twice: text to an HTML reader
+    assert "&amp;lt;img" in description
+    atom = feedparser.parse(client.get(f"/feeds/{kind}s/{obj.slug}/atom/").content)
+    assert name in atom.feed.subtitle

@@ -23,3 +23,26 @@ def test_every_existing_article_gets_its_own_permanent_id():
     new = executor.loader.project_state(AFTER).apps.get_model("articles", "Article")
     uids = list(new.objects.values_list("uid", flat=True))
     assert len(uids) == 3 and None not in uids and len(set(uids)) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_names_get_unique_name_keys_and_slugs_move_to_nfc():
+    import unicodedata
+
+    before = [("articles", "0006_article_uid_unique")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Tag, Section = old.get_model("articles", "Tag"), old.get_model("articles", "Section")
+    # Names that differ only by case or normal form could coexist before name keys.
+    Tag.objects.create(name="Україна", slug="україна")
+    Tag.objects.create(name="УКРАЇНА", slug="україна-2")
+    Section.objects.create(name=unicodedata.normalize("NFD", "Café"), slug=unicodedata.normalize("NFD", "café"))
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    after = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
+    tags = after.get_model("articles", "Tag").objects.order_by("pk").values_list("name", "name_key")
+    assert list(tags) == [("Україна", "україна"), ("УКРАЇНА (2)", "україна (2)")]
+    section = after.get_model("articles", "Section").objects.get()
+    assert (section.name, section.name_key, section.slug) == ("Café", "café", "café")

@@ -67,3 +67,43 @@ def test_headline_and_dek_are_plain_text_on_the_page(client):
     assert "<script>pwnedHeadline" not in html
     assert "&lt;script&gt;pwnedHeadline()&lt;/script&gt; &amp; “quotes”" in html
     assert "&lt;b&gt;not bold&lt;/b&gt; &amp; co" in html
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<q cite="javascript:pwned()">a</q>',
+        '<q cite="JaVaScRiPt:pwned()">a</q>',
+        '<q cite="java&#x09;script:pwned()">a</q>',
+        '<q cite=" javascript:pwned()">a</q>',
+        '<q cite="data:text/html,pwned">a</q>',
+        '<a href="vbscript:pwned()">a</a>',
+        '<a href="java\nscript:pwned()">a</a>',
+    ],
+)
+def test_url_attributes_keep_only_safe_schemes(html):
+    assert "pwned" not in sanitize_html(html)
+
+
+def test_safe_and_relative_urls_stay_in_every_url_attribute():
+    html = (
+        '<q cite="https://example.org/said">a</q> <a href="/articles/x/">b</a> <a href="mailto:desk@example.org">c</a>'
+    )
+    cleaned = sanitize_html(html)
+    assert 'cite="https://example.org/said"' in cleaned
+    assert 'href="/articles/x/"' in cleaned and 'href="mailto:desk@example.org"' in cleaned
+
+
+def test_control_characters_are_removed_from_the_body_but_not_newlines_or_tabs():
+    article = ArticleFactory(body="<p>a\x00b\x07c\x1bd\x7fe\tf\ng</p>")
+    assert article.body == "<p>abcde\tf\ng</p>"
+
+
+def test_lang_and_dir_mark_a_foreign_phrase_on_inline_elements():
+    html = (
+        '<p>He said <span lang="uk">слава</span>, <q lang="ar" dir="rtl" cite="https://example.org/">مرحبا</q> '
+        'and <abbr lang="fr" title="Organisation du traité de l’Atlantique nord">OTAN</abbr>.</p>'
+    )
+    assert sanitize_html(html) == html
+    assert sanitize_html('<span dir="sideways" lang="uk">x</span>') == '<span lang="uk">x</span>'
+    assert sanitize_html('<span style="color:red" onclick="x()">x</span>') == "<span>x</span>"

@@ -36,6 +36,6 @@ def restore_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0007_correction_retraction")]
+    dependencies = [("articles", "0011_correction_retraction")]
 
     operations = [migrations.RunPython(update_groups, restore_groups)]

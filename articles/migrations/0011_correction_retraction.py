@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_article_uid_unique"),
+        ("articles", "0010_slugs_made_by_the_server"),
     ]
 
     operations = [
