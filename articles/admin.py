@@ -14,6 +14,8 @@ from js_asset import Media
 from reversion.admin import VersionAdmin
 from taggit.models import Tag as TaggitTag
 
+from search.results import filter_articles
+
 from . import permissions, services
 from .admin_base import DeskInline, DeskModelAdmin
 from .forms import (
@@ -196,6 +198,12 @@ class ArticleAdmin(ArticleHistoryMixin, DeskModelAdmin, VersionAdmin):
             # A forged "published" is then an invalid choice, refused with a form error.
             kwargs["choices"] = [c for c in db_field.choices if c[0] in permissions.UNPUBLISHED]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The desk searches with the readers' engine (search.results), drafts included."""
+        if not search_term.strip():
+            return queryset, False
+        return filter_articles(queryset, search_term), False
 
     def save_model(self, request, obj, form, change):
         if not change:

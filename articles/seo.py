@@ -92,7 +92,7 @@ def organization():
 
 def site_jsonld():
     """The home page's schema.org data: the WebSite, with a SearchAction on /search/, and its publisher."""
-    search = absolute_url(reverse("articles:search"))
+    search = absolute_url(reverse("search:search"))
     website = {
         "@type": "WebSite",
         "@id": absolute_url("/#website"),

@@ -27,6 +27,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
+from .signals import articles_changed, batched_changes, defer
 from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
@@ -73,7 +74,8 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
     parsed = _read_article_files(paths)
     now = timezone.now()
     result = ImportResult()
-    with transaction.atomic():
+    # Notes and citations are bulk-created: the batch announces each article once, complete, at the end.
+    with transaction.atomic(), batched_changes():
         existing = _slugs_by_headline(article.headline for _, article in parsed)
         sources = _sources_by_name()
         sections = {_name_key(section.name): section for section in Section.objects.all()}
@@ -180,6 +182,7 @@ def _create_article(parsed, section, sources, *, published_at, language, path):
             for order, source in enumerate(cited)
         )
         reversion.add_to_revision(article)  # again, now that its notes and citations exist
+    defer(article.pk)  # its notes and citations came by bulk_create, which sends no signal
     return article
 
 
@@ -277,10 +280,11 @@ def _record_articles(article_ids):
     """Save each of these articles inside the current revision, after a change made around them.
 
     Their version goes up (an open form on one becomes stale) and the history holds their new state,
-    so a stale-save message can name exactly what changed.
+    so a stale-save message can name exactly what changed; whoever shows them (search) is told.
     """
     for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
         article.save()
+    articles_changed.send(sender=Article, article_ids=sorted(article_ids))
 
 
 def _require_editor(user, what):

@@ -25,7 +25,6 @@ urlpatterns = [
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.MonthArchiveView.as_view(), name="archive_month"
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     # Feeds, each in RSS, Atom and JSON Feed: the site's, the corrections, and each section's, tag's,
     # source's and author's (whose old slugs redirect like their pages').

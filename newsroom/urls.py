@@ -1,9 +1,9 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from articles import access
+from ops import views as ops_views
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} desk"
 admin.site.site_title = f"{settings.NEWSROOM_SITE_NAME} desk"
@@ -17,6 +17,12 @@ urlpatterns = [
         name="view_on_site",
     ),
     path("admin/", admin.site.urls),
+    path("", include("search.urls")),
     path("", include("articles.urls")),
-    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
 ]
+if settings.NEWSROOM_STORAGE == "local":
+    # Uploads on local disk are served by the app in every mode (an object store serves its own).
+    urlpatterns.append(path(settings.MEDIA_URL.lstrip("/") + "<path:path>", ops_views.media, name="media"))
+
+# A database that does not answer gets a 503 page instead of the 500 page (ops.views.server_error).
+handler500 = "ops.views.server_error"

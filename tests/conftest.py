@@ -59,3 +59,9 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def cheap_password_hashing(settings):
+    """Passwords hashed and checked with Argon2 at minimal cost (the algorithm and hash format stay the same)."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]

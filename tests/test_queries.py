@@ -26,6 +26,7 @@ def page_types(article):
         "year": f"/archive/{article.published_at:%Y}/",
         "month": f"/archive/{article.published_at:%Y}/{article.published_at:%m}/",
         "search": "/search/?q=paragraph",
+        "search narrowed": f"/search/?q=paragraph+OR+headline&tag={tag.slug}&sort=date&year={article.published_at:%Y}",
         "rss": "/feeds/rss/",
         "atom": "/feeds/atom/",
         "json": "/feed.json",
