@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from . import services
+from . import history, services
 from .fields import DeskTextForm
 from .models import Article, Tag, default_language
 from .text import control_characters
@@ -109,10 +109,16 @@ def clean_tag_names(names):
 
 
 class ArticleAdminForm(DeskTextForm, forms.ModelForm):
+    """The article on the desk. A save based on an older version is refused and ``conflict`` then holds
+    what the other person changed (see history.conflict); the next save takes, per field or child
+    relation, the editor's input or, where they chose "theirs" (posted as ``resolve-<name>``), the saved one.
+    """
+
     check_stale = True
     # Set by the admin for each request: the button pressed (a permissions.DeskAction) and who pressed it.
     desk_action = None
     desk_user = None
+    conflict = None
     seen_version = forms.IntegerField(widget=UnlabelledHiddenInput, required=False)
     # A choice, not the model's free text: a <select> takes no maxlength, and the model's callable
     # default would add a hidden "initial-" input carrying the select's aria attributes.
@@ -146,6 +152,9 @@ class ArticleAdminForm(DeskTextForm, forms.ModelForm):
             self._apply_desk_action(cleaned)
         if self.instance.pk and self.check_stale:
             self._refuse_stale_save()
+        for name in self.theirs() & set(self.fields) - {"seen_version"}:
+            # The saved value (the instance is the row as saved until this form's values are applied).
+            cleaned[name] = getattr(self.instance, name)
         return cleaned
 
     def _apply_desk_action(self, cleaned):
@@ -163,6 +172,16 @@ class ArticleAdminForm(DeskTextForm, forms.ModelForm):
             raise
         cleaned["status"], cleaned["published_at"] = status, when
 
+    def theirs(self):
+        """Names of the fields and child relations (e.g. "tagged_items") where the editor took the saved version."""
+        if not self.instance.pk:
+            return set()
+        return {
+            key.removeprefix("resolve-")
+            for key, value in self.data.items()
+            if key.startswith("resolve-") and value == "theirs"
+        }
+
     def _refuse_stale_save(self):
         # The row stays locked until the admin's transaction ends, so two saves of the same version
         # cannot both pass (SQLite takes its write lock at BEGIN IMMEDIATE, see settings).
@@ -174,7 +193,9 @@ class ArticleAdminForm(DeskTextForm, forms.ModelForm):
         # Their changes are listed now; a second save, after merging, is a deliberate overwrite.
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = current.version
-        raise forms.ValidationError(stale_message(current, seen, self.cleaned_data), code="stale")
+        self.conflict = history.conflict(current, seen, self.cleaned_data)
+        message = stale_message(current, seen, self.cleaned_data, self.conflict)
+        raise forms.ValidationError(message, code="stale")
 
 
 def changes_since(article, seen_version, submitted):
@@ -217,11 +238,12 @@ def _display(article, field):
         return "(empty)"
     if hasattr(value, "tzinfo"):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
-    text = str(value)
+    # The body as readable text, never raw HTML (the conflict table below shows it paragraph by paragraph).
+    text = " / ".join(history.text_lines(value)) if field.name == "body" else str(value)
     return text if len(text) <= 300 else f"{text[:300]}…"
 
 
-def stale_message(current, seen, submitted):
+def stale_message(current, seen, submitted, conflict=None):
     latest = Version.objects.get_for_object(current).select_related("revision__user").first()
     who = ""
     if latest and latest.revision.user:
@@ -232,12 +254,16 @@ def stale_message(current, seen, submitted):
     ]
     changes, certain = changes_since(current, seen, submitted)
     listed = "; ".join(f"{label}: “{value}”" for label, value in changes)
-    if changes:
+    children = [row["label"] for row in conflict or [] if row["key"] not in ARTICLE_FIELDS]
+    if changes or children:
         intro = "They changed" if certain else "The saved article now differs from your form in"
-        lines.append(f"{intro}: {listed}.")
+        lines.append(f"{intro}: {'; '.join(filter(None, [listed, *children]))}.")
     else:
         lines.append("No field of this form differs (tags, bylines, citations or notes may).")
-    lines.append("Merge their changes into yours and save again to keep your version.")
+    lines.append(
+        "Their changes are shown below next to yours: for each, keep yours, take theirs, or merge them by editing"
+        " the field, then save again."
+    )
     return " ".join(lines)
 
 

@@ -595,6 +595,15 @@ class Correction(ArticleChild):
     )
     text = models.TextField(help_text="What was wrong and what is right now. Plain text.")
     published_at = models.DateTimeField(default=timezone.now, help_text="When the fix was made public.")
+    retracted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor withdrew it. A correction is never deleted: readers see it and why it was withdrawn.",
+    )
+    retraction_reason = models.TextField(
+        blank=True, editable=False, help_text="Why it was withdrawn, shown to readers under the correction."
+    )
 
     objects = ArticleChildManager.from_queryset(CorrectionQuerySet)()
 
@@ -604,6 +613,11 @@ class Correction(ArticleChild):
         indexes = [models.Index(fields=["-published_at"], name="correction_newest_idx")]  # /corrections/
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="correction_retraction_has_reason",
+                violation_error_message="A retraction needs a reason readers can read.",
+            ),
         ]
 
     def __str__(self):
@@ -611,6 +625,14 @@ class Correction(ArticleChild):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    @property
+    def public_text(self):
+        """The text readers get in feeds and structured data: once retracted, with when and why (plain text)."""
+        if not self.retracted_at:
+            return self.text
+        when = timezone.localtime(self.retracted_at)
+        return f"{self.text} (Retracted {when:%Y-%m-%d %H:%M %Z}: {self.retraction_reason})"
 
 
 class SlugHistory(models.Model):
@@ -770,7 +792,13 @@ def _correction_time_in_milliseconds(sender, instance, raw, **kwargs):
     instance.published_at = when
 
 
-# A revision of an article carries its child rows, so restoring one brings back the whole article.
-for _child in (Byline, Citation, BackgroundNote, Correction, TaggedArticle):
+# A revision of an article carries its child rows, so restoring one brings back the whole article, and
+# the authors, sources and tags they point to, so an old version still names them after a merge or delete.
+for _named in (Section, Author, Source, Tag):
+    reversion.register(_named)
+reversion.register(Byline, follow=["author"])
+reversion.register(Citation, follow=["source"])
+reversion.register(TaggedArticle, follow=["tag"])
+for _child in (BackgroundNote, Correction):
     reversion.register(_child)
-reversion.register(Article, follow=["bylines", "citations", "notes", "corrections", "tagged_items"])
+reversion.register(Article, follow=["section", "bylines", "citations", "notes", "corrections", "tagged_items"])

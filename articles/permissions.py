@@ -9,7 +9,7 @@ UNPUBLISHED = (Article.Status.DRAFT, Article.Status.REVIEW)
 
 
 def may_publish(user):
-    """Publish, schedule and unpublish articles, edit anyone's, add corrections, merge tags and sources."""
+    """Publish, schedule and unpublish articles, edit anyone's, add and retract corrections, merge tags and sources."""
     return user.has_perm("articles.publish_article")
 
 
@@ -55,3 +55,16 @@ def desk_actions(user, article=None):
     if status == Article.Status.PUBLISHED:
         actions.append(DeskAction.UNPUBLISH)
     return actions
+
+
+def may_restore(user, article, *, publication=False):
+    """Restore an older version's text and metadata: whoever may edit ``article`` now.
+
+    Restoring its publication state too (status, publication time, address) is publishing: editors only.
+    """
+    return may_edit(user, article) and (not publication or may_publish(user))
+
+
+def may_recover(user):
+    """Bring back a deleted article, or list the deleted ones: editors only (a reporter would see others' drafts)."""
+    return may_publish(user) and user.has_perm("articles.add_article")

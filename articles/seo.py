@@ -217,7 +217,7 @@ def article_jsonld(article):
         "isBasedOn": [_cited_work(c) for c in article.citations.all() if c.role == "primary"],
         "citation": [_cited_work(c) for c in article.citations.all()],
         "correction": [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()}
+            {"@type": "CorrectionComment", "text": c.public_text, "datePublished": c.published_at.isoformat()}
             for c in article.corrections.all()
         ],
     }

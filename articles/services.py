@@ -10,11 +10,10 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from . import permissions, textformat
+from . import history, permissions, restore, textformat
 from .models import (
     Article,
     Author,
@@ -388,25 +387,44 @@ def add_correction(article, text, *, user, kind="correction", when=None):
     return created[0]
 
 
-def _touch_articles(article_ids):
-    """Make open forms on these articles stale after a change made around them (tags, sources), and tell
-    whoever shows them (search) that they changed."""
-    Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
+def _record_articles(article_ids):
+    """Save each of these articles inside the current revision, after a change made around them.
+
+    Their version goes up (an open form on one becomes stale) and the history holds their new state,
+    so a stale-save message can name exactly what changed; whoever shows them (search) is told.
+    """
+    for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
+        article.save()
     articles_changed.send(sender=Article, article_ids=sorted(article_ids))
 
 
-def merge_tags(keep, others):
-    """Move every article of ``others`` to ``keep`` and delete ``others``; return the articles moved."""
+def _require_editor(user, what):
+    if not permissions.may_publish(user):
+        raise PermissionDenied(f"Only editors may {what}.")
+
+
+def merge_tags(keep, others, *, user):
+    """Move every article of ``others`` to ``keep`` and delete ``others``; return the articles moved.
+
+    Each article moved is saved in one revision by ``user``. PermissionDenied unless ``user`` is an editor.
+    """
+    _require_editor(user, "merge tags")
     others = [tag for tag in others if tag.pk != keep.pk]
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        names = ", ".join(f"“{tag.name}”" for tag in others)
+        reversion.set_comment(f"{history.MERGE}: tag {names} into “{keep.name}”")
         moving = TaggedArticle.objects.filter(tag__in=others)
         article_ids = set(moving.values_list("content_object_id", flat=True))
         already = set(keep.tagged_articles.values_list("content_object_id", flat=True))
         moving.exclude(content_object_id__in=already).update(tag=keep)
+        # The merge's revision holds the kept tag, and its comment names those merged into it: an old version
+        # citing a merged tag is restored with the kept one (restore.resolve).
+        reversion.add_to_revision(keep)
         _redirect_merged("tag", others, keep)
         for tag in others:
             tag.delete()
-        _touch_articles(article_ids)
+        _record_articles(article_ids)
         return len(article_ids)
 
 
@@ -445,11 +463,18 @@ def _refuse_control_characters(name):
         raise ValidationError(f"The tag name contains control characters ({', '.join(found)}); remove them.")
 
 
-def merge_sources(keep, duplicate):
-    """Fold ``duplicate`` into ``keep``: citations and aliases move over, its name becomes an alias."""
+def merge_sources(keep, duplicate, *, user):
+    """Fold ``duplicate`` into ``keep``: citations and aliases move over, its name becomes an alias.
+
+    Each article that cited ``duplicate`` is saved in one revision by ``user``. PermissionDenied unless
+    ``user`` is an editor; ValidationError when both are the same source.
+    """
+    _require_editor(user, "merge sources")
     if keep.pk == duplicate.pk:
         raise ValidationError("A source cannot be merged into itself.")
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"{history.MERGE}: source “{duplicate.name}” into “{keep.name}”")
         cited = Citation.objects.filter(source=duplicate)
         article_ids = set(cited.values_list("article_id", flat=True))
         # An article citing both keeps its citation of the kept source.
@@ -461,5 +486,106 @@ def merge_sources(keep, duplicate):
         duplicate.delete()
         if not SourceAlias.named(name).exists() and not Source.named(name).exists():
             SourceAlias.objects.create(source=keep, name=name)
-        _touch_articles(article_ids)
+        _record_articles(article_ids)
         return len(article_ids)
+
+
+# --- History: restore, recover, retract ---------------------------------------------------------
+# A restore is an edit: one revision by its user, so the history stays complete and open forms go stale.
+
+
+def restore_version(article, version, *, user, publication=False):
+    """Bring back ``version``'s text, metadata, bylines, citations, tags and notes; return the article.
+
+    The publication state (status, publication time, address) stays as it is unless ``publication``
+    is True, which only editors may ask for; corrections are never touched (a public record). Rows the
+    version refers to that were merged or deleted since are resolved or left out (see restore.restore_plan).
+    PermissionDenied when ``user`` may not; ValidationError when ``version`` is another object's or the
+    result would be invalid (e.g. its address is now another article's), in which case nothing changes.
+    """
+    if not permissions.may_restore(user, article, publication=publication):
+        raise PermissionDenied("You may not restore this version.")
+    if history.version_of(article, version.pk) is None:
+        raise ValidationError("That version belongs to another article.")
+    with transaction.atomic(), reversion.create_revision():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        plan = restore.restore_plan(locked, version)
+        for attname, value in plan.values(publication).items():
+            setattr(locked, attname, value)
+        locked.full_clean(exclude=["version"])
+        _replace_children(locked, plan)
+        locked.save()
+        reversion.add_to_revision(locked)  # with the child rows as restored
+        reversion.set_user(user)
+        what = "with its publication state" if publication else "keeping its publication state"
+        reversion.set_comment(f"{history.RESTORE} the version of {history.describe(version)}, {what}")
+    return locked
+
+
+def _replace_children(article, plan):
+    for accessor in history.RESTORED_CHILDREN:
+        model = Article._meta.get_field(accessor).related_model
+        fk = next(fk for name, _, fk, _ in history.CHILDREN if name == accessor)
+        model.objects.filter(**{fk: article.pk}).delete()
+        for row in plan.rows(accessor):
+            model.objects.create(**{**row, fk: article.pk})
+
+
+def recover_article(version, *, user):
+    """Bring back a deleted article from ``version`` (one of its versions) as a draft; return it.
+
+    Editors only (PermissionDenied). It gets its id, permanent identifier, text, bylines, citations, tags,
+    notes and corrections back; its address too unless another article has it now (then a new one is made
+    from the headline).
+    """
+    if not permissions.may_recover(user):
+        raise PermissionDenied("Only editors may recover deleted articles.")
+    if version.content_type.model_class() is not Article or Article.objects.filter(pk=version.object_id).exists():
+        raise ValidationError("That is not a version of a deleted article.")
+    with transaction.atomic(), reversion.create_revision():
+        snapshot = history.of_version(version)
+        # The same article again: its id and permanent identifier come back with it (feed readers know it by them).
+        fields = {k: v for k, v in snapshot.fields.items() if k not in {"version", "created_at", "updated_at"}}
+        fields.update(status=Article.Status.DRAFT, published_at=None)
+        if Article.objects.filter(slug=fields.get("slug")).exists():
+            fields["slug"] = ""
+        if Article.objects.filter(uid=fields.get("uid")).exists():
+            del fields["uid"]
+        article = Article(**fields)
+        plan = restore.RestorePlan(article, version, snapshot, [], [], [], restore.resolve(snapshot)[0])
+        if (Section, fields.get("section_id")) not in plan.resolved:
+            raise ValidationError("The article's section was deleted since: add the section again first.")
+        article.save()
+        _replace_children(article, plan)
+        for row in snapshot.children["corrections"]:
+            row = {k: v for k, v in row.items() if k not in {"id", "_repr", "article_id"}}
+            Correction.objects.create(article=article, **row)
+        article.save()
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(f"{history.RECOVER} from the version of {history.describe(version)}, as a draft")
+    return article
+
+
+def retract_correction(correction, reason, *, user):
+    """Withdraw a published correction or clarification, keeping it and a public note of why; return it.
+
+    Editors only (PermissionDenied). ValidationError when the reason is empty or it is already retracted.
+    """
+    _require_editor(user, "retract corrections")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError("Say why the correction is withdrawn: readers see the reason.")
+    retracted = []
+
+    def change(article):
+        locked = Correction.objects.select_for_update().get(pk=correction.pk, article=article)
+        if locked.retracted_at:
+            raise ValidationError("This correction was already retracted.")
+        locked.retracted_at, locked.retraction_reason = timezone.now(), reason
+        locked.save(update_fields=["retracted_at", "retraction_reason"])
+        retracted.append(locked)
+
+    comment = f"{history.RETRACTION} a {correction.kind}: {reason}"
+    _editorial_change([correction.article], user=user, comment=comment, change=change)
+    return retracted[0]

@@ -8,7 +8,7 @@ from django.forms import CheckboxInput, FileInput, MultiWidget
 from django.urls import reverse
 from taggit.forms import TagWidget
 
-_groups = importlib.import_module("articles.migrations.0002_editorial_groups")
+_groups = importlib.import_module("articles.migrations.0016_desk_roles_least_privilege")
 _picture_groups = importlib.import_module("images.migrations.0002_desk_permissions")
 
 PASSWORD = "correct horse battery staple"

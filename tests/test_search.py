@@ -242,11 +242,11 @@ def test_index_follows_renames_and_merges(client):
     assert found(client, "climate desk") == ["Story"]
 
     other = ArticleFactory(headline="Second", tags=["Ecology"])
-    services.merge_tags(Tag.objects.get(name="Environment"), [Tag.objects.get(name="Ecology")])
+    services.merge_tags(Tag.objects.get(name="Environment"), [Tag.objects.get(name="Ecology")], user=desk.editor())
     assert sorted(found(client, "environment")) == ["Second", "Story"] and found(client, "ecology") == []
     duplicate = SourceFactory(name="AFP wire")
     CitationFactory(article=other, source=duplicate)
-    services.merge_sources(source, duplicate)
+    services.merge_sources(source, duplicate, user=desk.editor("boss"))
     assert sorted(found(client, "reuters")) == ["Second", "Story"]
     # "AFP wire" is now an alias of Reuters, so every article citing Reuters is found by it.
     assert sorted(found(client, '"afp wire"')) == ["Second", "Story"]
