@@ -9,7 +9,7 @@ VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 # root needs no sudo; anyone else is asked for it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-render check clean
+.PHONY: run serve test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-render bench-search check check-deploy clean
 
 run: install migrate seed
 	@echo ""
@@ -18,6 +18,12 @@ run: install migrate seed
 	@echo "  No admin login yet? In another terminal: $(BIN)/python manage.py createsuperuser"
 	@echo ""
 	NEWSROOM_SITE_URL=http://127.0.0.1:$(PORT) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production: gunicorn with gunicorn.conf.py, after collecting the static files. Needs the production
+# variables (README, "Deploy"); run `manage.py migrate` once per release, not on every app server.
+serve: install
+	NEWSROOM_ENV=production $(MANAGE) collectstatic --noinput -v 0
+	NEWSROOM_ENV=production $(BIN)/gunicorn
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed, found " + sys.version)'
@@ -66,6 +72,14 @@ check: install-dev
 	$(BIN)/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+
+# Django's deployment checklist on the documented production environment (README, "Deploy"), with
+# placeholder secrets: any warning fails.
+check-deploy: install
+	NEWSROOM_ENV=production DJANGO_SECRET_KEY=check-deploy-placeholder-$$(printf '%064d' 0 | tr 0 x) \
+	  DJANGO_ALLOWED_HOSTS=news.example.org DATABASE_URL=postgres://newsroom@db.example.org:5432/newsroom \
+	  REDIS_URL=redis://redis.example.org:6379/1 $(MANAGE) check --deploy --fail-level WARNING
 
 lint: check
 
@@ -85,6 +99,10 @@ bench: $(VENV)/.installed-bench
 
 bench-render: install-dev
 	$(BIN)/python benchmarks/run.py
+
+# p50/p95 of 200 searches over ARTICLES generated articles (default 100000); DATABASE_URL picks the database.
+bench-search: install-dev
+	$(BIN)/python benchmarks/search.py $(if $(ARTICLES),--articles $(ARTICLES))
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -3,35 +3,30 @@
 Who may do what is decided in articles.permissions; writes that span models live in articles.services.
 """
 
-import difflib
-import re
-
 from csp.constants import NONCE, SELF, UNSAFE_INLINE
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Count, OuterRef, Subquery, When
-from django.http import Http404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from js_asset import Media
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import permissions, services
+from search.results import filter_articles
+
+from . import desk, permissions, services
 from .admin_base import DeskInline, DeskModelAdmin
 from .admin_filters import AuthorNameFilter, LanguageFilter, SourceNameFilter, TagNameFilter
 from .forms import (
-    ARTICLE_FIELDS,
     ArticleActionForm,
     ArticleAdminForm,
     MergeActionForm,
     TagAdminForm,
     parse_local_time,
 )
+from .history_admin import ArticleHistoryMixin
 from .models import (
     Article,
     Author,
@@ -44,7 +39,6 @@ from .models import (
     Source,
     SourceAlias,
     Tag,
-    TaggedArticle,
 )
 from .preview import share_url
 
@@ -83,25 +77,45 @@ class CitationInline(ArticleChildInline):
     fields = ["source", "url", "role", "order"]
 
 
-class TaggedArticleInline(ArticleChildInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    verbose_name, verbose_name_plural = "tag", "tags"
-
-
 class BackgroundNoteInline(ArticleChildInline):
     model = BackgroundNote
     fields = ["text", "order"]
 
 
 class CorrectionInline(ArticleChildInline):
-    """Corrections are the editors' word to readers, so only editors write them."""
+    """Corrections are the editors' word to readers, so only editors write them.
+
+    Once saved, one is a public record: never changed or deleted here, only retracted (with a public note).
+    """
 
     model = Correction
-    fields = ["kind", "text", "published_at"]
+    fields = ["kind", "text", "published_at", "retraction"]
+    readonly_fields = ["retraction", "retract"]
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "retract"] if permissions.may_publish(request.user) else self.fields
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and permissions.may_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="retracted")
+    def retraction(self, correction):
+        if not correction.retracted_at:
+            return "—"
+        return f"{timezone.localtime(correction.retracted_at):%Y-%m-%d %H:%M}: {correction.retraction_reason}"
+
+    @admin.display(description="")
+    def retract(self, correction):
+        if correction.pk is None or correction.retracted_at:
+            return ""
+        url = reverse("admin:articles_article_retract", args=[correction.article_id, correction.pk])
+        return format_html('<a href="{}">Retract…</a>', url)
 
 
 class DeskStatusFilter(admin.SimpleListFilter):
@@ -122,10 +136,10 @@ class DeskStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DeskModelAdmin, VersionAdmin):
+class ArticleAdmin(desk.DeskAdminMixin, ArticleHistoryMixin, DeskModelAdmin, VersionAdmin):
     form = ArticleAdminForm
     action_form = ArticleActionForm
-    list_display = ["headline", "desk_status", "section", "publication_time", "updated_at"]
+    list_display = ["headline", "desk_status", "section", "bylines", "publication_time", "updated_at", "changed_by"]
     # Tags, sources and authors are typed, not listed: an archive has thousands of them (admin_filters.py).
     list_filter = [DeskStatusFilter, "section", LanguageFilter, SourceNameFilter, TagNameFilter, AuthorNameFilter]
     show_full_result_count = False  # "N results (M total)" would count the whole archive on every page
@@ -138,20 +152,21 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section"]
-    inlines = [BylineInline, CitationInline, TaggedArticleInline, BackgroundNoteInline, CorrectionInline]
+    autocomplete_fields = ["section", "featured_image"]
+    inlines = [BylineInline, CitationInline, BackgroundNoteInline, CorrectionInline, desk.DeskNoteInline]
     actions = ["publish_now", "schedule", "send_back_to_draft", "add_tag", "remove_tag"]
     readonly_fields = ["share_link", "desk_record"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body", "section", "language"]}),
+        (None, {"fields": ["headline", "slug", "dek", "body", "section", "tags", "language"]}),
         ("Publication", {"fields": ["status", "published_at", "share_link", "desk_record", "seen_version"]}),
-        ("Featured image", {"fields": ["featured_image", "image_alt", "image_caption", "image_credit"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
     change_list_template = "admin/articles/article/change_list.html"  # a date hierarchy that reads no archive
 
     class Media:
         css = {"all": ["css/desk.css"]}
+        js = ["desk/desk.js"]
 
     # --- who sees and changes what (the rules are in articles.permissions) ---
 
@@ -170,6 +185,13 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
     def has_publish_permission(self, request):
         return permissions.may_publish(request.user)
 
+    def get_deleted_objects(self, objs, request):
+        # Corrections are a public record: an article that has any is unpublished, never deleted.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        corrected = Correction.objects.filter(article__in=objs).select_related("article")
+        protected = [*protected, *(f"{c} (a public correction: retract it instead)" for c in corrected)]
+        return deleted, counts, perms_needed, protected
+
     def get_readonly_fields(self, request, obj=None):
         if permissions.may_publish(request.user):
             return self.readonly_fields
@@ -181,11 +203,11 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
             kwargs["choices"] = [c for c in db_field.choices if c[0] in permissions.UNPUBLISHED]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # A restore deliberately replaces whatever is there now; it is itself kept in the history.
-        form.check_stale = not getattr(request, "_restoring_revision", False)
-        return form
+    def get_search_results(self, request, queryset, search_term):
+        """The desk searches with the readers' engine (search.results), drafts included."""
+        if not search_term.strip():
+            return queryset, False
+        return filter_articles(queryset, search_term), False
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -266,79 +288,6 @@ class ArticleAdmin(DeskModelAdmin, VersionAdmin):
         response._csp_update = EDITOR_CSP
         return response
 
-    # --- history: restore and compare ---
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        request._restoring_revision = True
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        request._restoring_revision = True
-        return super().recover_view(request, version_id, extra_context)
-
-    def get_urls(self):
-        compare = path(
-            "<path:object_id>/history/compare/",
-            self.admin_site.admin_view(self.compare_view),
-            name="articles_article_compare",
-        )
-        return [compare, *super().get_urls()]
-
-    def history_view(self, request, object_id, extra_context=None):
-        versions = Version.objects.get_for_object_reference(Article, object_id).select_related("revision__user")
-        return super().history_view(request, object_id, {"versions": versions, **(extra_context or {})})
-
-    def compare_view(self, request, object_id):
-        """Two versions of one article side by side, field by field."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
-        versions = Version.objects.get_for_object(article).select_related("revision__user")
-        chosen = [_int(request.GET.get(key)) for key in ("from", "to")]
-        older, newer = (versions.filter(pk=pk).first() if pk else None for pk in chosen)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "title": f"Compare versions of “{article}”",
-            "versions": versions,
-            "older": older,
-            "newer": newer,
-            "rows": compare_versions(older, newer) if older and newer else None,
-        }
-        return TemplateResponse(request, "admin/articles/article/compare.html", context)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# Block-level closing tags end a line, so a body diff shows whole paragraphs, not one long line.
-_BLOCK_END = re.compile(r"(</(?:p|li|h[2-4]|blockquote|pre|figure)>|<br>|<hr>)")
-
-
-def _lines(value):
-    text = "" if value is None else str(value)
-    return [line for line in _BLOCK_END.sub(r"\1\n", text).splitlines() if line.strip()]
-
-
-def compare_versions(older, newer):
-    """(field label, [(mark, line)]) for each article field that differs between two versions."""
-    rows = []
-    before, after = older.field_dict, newer.field_dict
-    for name in ARTICLE_FIELDS:
-        field = Article._meta.get_field(name)
-        old, new = before.get(field.attname), after.get(field.attname)
-        if old != new:
-            diff = difflib.ndiff(_lines(old), _lines(new))
-            rows.append((field.verbose_name, [(line[0], line[2:]) for line in diff if line[0] in "+- "]))
-    return rows
-
 
 class SourceAliasInline(DeskInline):
     model = SourceAlias
@@ -372,7 +321,9 @@ class SourceAdmin(DeskModelAdmin):
         if keep is None:
             self.message_user(request, f"There is no source called “{name}” to merge into.", messages.ERROR)
             return
-        moved = sum(services.merge_sources(keep, duplicate) for duplicate in queryset.exclude(pk=keep.pk))
+        moved = sum(
+            services.merge_sources(keep, duplicate, user=request.user) for duplicate in queryset.exclude(pk=keep.pk)
+        )
         self.message_user(request, f"Merged into {keep}; {moved} article(s) now cite it.", messages.SUCCESS)
 
 
@@ -407,7 +358,7 @@ class TagAdmin(DeskModelAdmin):
         if keep is None:
             self.message_user(request, f"There is no tag called “{name}” to merge into.", messages.ERROR)
             return
-        moved = services.merge_tags(keep, list(queryset))
+        moved = services.merge_tags(keep, list(queryset), user=request.user)
         self.message_user(request, f"Merged into “{keep}”; {moved} article(s) moved.", messages.SUCCESS)
 
 

@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.utils.translation import gettext
 
 from .cache import per_generation
 from .models import Article, Byline, Citation, TaggedArticle
 
 
 class LanguageFilter(admin.SimpleListFilter):
-    """The languages articles are written in; the list is read once per content change, not per page view."""
+    """The languages articles are written in, by name ("Ukrainian (uk)"); read once per content change."""
 
     title, parameter_name = "language", "language"
 
@@ -17,7 +18,7 @@ class LanguageFilter(admin.SimpleListFilter):
         codes = per_generation(
             "desk-languages", lambda: sorted(Article.objects.order_by().values_list("language", flat=True).distinct())
         )
-        return [(code, names.get(code, code)) for code in codes]
+        return sorted(((code, f"{gettext(names.get(code, code))} ({code})") for code in codes), key=lambda c: c[1])
 
     def queryset(self, request, queryset):
         return queryset.filter(language=self.value()) if self.value() else queryset

@@ -3,13 +3,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class ArticlesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "Newsroom"
+    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import cache
+        from . import cache, desk
 
+        desk.connect_signals()
         # Every model of this app is something readers see (articles and their children, sections, authors,
         # sources, aliases, tags): any write to one retires every cached page.
         for model in self.get_models():

@@ -175,7 +175,7 @@ class CorrectionsFeed(ArticleFeed):
         return seo.xml_text(f"{item.get_kind_display()}: {item.article.headline}")
 
     def item_description(self, item):
-        return seo.xml_text(item.text)
+        return seo.xml_text(item.public_text)
 
     def item_link(self, item):
         return seo.absolute_url(item.get_absolute_url())

@@ -5,19 +5,19 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from reversion.models import Version
 
-from . import services
+from . import history, services
 from .fields import DeskTextForm
-from .models import Article
+from .models import Article, Tag, default_language
+from .text import control_characters
 
 # The article's own fields on the desk; tags are edited in their inline, with autocomplete.
 ARTICLE_FIELDS = [
     "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
-    "image_alt", "image_caption", "image_credit",
 ]  # fmt: skip
 
 
@@ -68,27 +68,119 @@ class LocalSplitDateTimeField(forms.SplitDateTimeField):
         return super().compress(data_list)
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset may print a label for: the label then points at nothing,
+    since HTML allows a label's ``for`` to name only a visible control."""
+
+    def id_for_label(self, id_):
+        return None
+
+
+TAG_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAGS_HELP = (
+    "Comma-separated, e.g. “Ukraine, NATO summit”. A new name creates the tag; an existing one is "
+    "reused whatever its letter case. Put a name that has a comma in double quotes."
+)
+
+
+def clean_tag_names(names):
+    """The tag names typed (already split by taggit's parse_tags), ready to save.
+
+    Each name is NFC with single spaces; a name an existing tag has in another letter case (any
+    script) becomes that tag's name, so it is reused, not duplicated; repeats are dropped.
+    Raises ValidationError naming a name that is too long or holds control characters.
+    """
+    cleaned, seen = [], set()
+    for name in names:
+        bad = control_characters(name, allowed="")
+        if bad:
+            raise ValidationError(f"A tag holds control characters ({', '.join(bad)}): remove them.")
+    for name in map(services.clean_name, names):
+        if not name:
+            continue
+        if len(name) > TAG_MAX_LENGTH:
+            raise ValidationError(f"The tag “{name[:40]}…” is longer than {TAG_MAX_LENGTH} characters.")
+        existing = Tag.named(name).first()
+        name = existing.name if existing else name
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(name)
+    return cleaned
+
+
 class ArticleAdminForm(DeskTextForm, forms.ModelForm):
+    """The article on the desk. A save based on an older version is refused and ``conflict`` then holds
+    what the other person changed (see history.conflict); the next save takes, per field or child
+    relation, the editor's input or, where they chose "theirs" (posted as ``resolve-<name>``), the saved one.
+    """
+
     check_stale = True
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the admin for each request: the button pressed (a permissions.DeskAction) and who pressed it.
+    desk_action = None
+    desk_user = None
+    conflict = None
+    seen_version = forms.IntegerField(widget=UnlabelledHiddenInput, required=False)
+    # A choice, not the model's free text: a <select> takes no maxlength, and the model's callable
+    # default would add a hidden "initial-" input carrying the select's aria attributes.
+    language = forms.ChoiceField(
+        choices=settings.LANGUAGES,
+        initial=default_language,
+        help_text=Article._meta.get_field("language").help_text,
+        error_messages={"invalid_choice": "“%(value)s” is not a known language code (e.g. en, uk, ar, zh-hans)."},
+    )
 
     class Meta:
         model = Article
-        fields = ARTICLE_FIELDS
+        fields = [*ARTICLE_FIELDS, "tags"]
         widgets = {
-            "language": forms.Select(choices=settings.LANGUAGES),
             "dek": forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
         }
+        help_texts = {"tags": TAGS_HELP}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["seen_version"].initial = self.instance.version
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs.update({"class": "vTextField", "autocomplete": "off"})
+
+    def clean_tags(self):
+        return clean_tag_names(self.cleaned_data.get("tags") or [])
 
     def clean(self):
         cleaned = super().clean()
+        if self.desk_action:
+            self._apply_desk_action(cleaned)
         if self.instance.pk and self.check_stale:
             self._refuse_stale_save()
+        for name in self.theirs() & set(self.fields) - {"seen_version"}:
+            # The saved value (the instance is the row as saved until this form's values are applied).
+            cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+    def _apply_desk_action(self, cleaned):
+        # Checked against the article as stored (the instance is updated from the form only after clean()).
+        try:
+            status, when = services.desk_transition(
+                self.desk_action, self.instance, user=self.desk_user, when=cleaned.get("published_at")
+            )
+        except PermissionDenied as error:
+            raise forms.ValidationError(str(error), code="permission") from None
+        except ValidationError as error:
+            if self.desk_action == "schedule" and "published_at" in self.fields:
+                self.add_error("published_at", error)
+                return
+            raise
+        cleaned["status"], cleaned["published_at"] = status, when
+
+    def theirs(self):
+        """Names of the fields and child relations (e.g. "tagged_items") where the editor took the saved version."""
+        if not self.instance.pk:
+            return set()
+        return {
+            key.removeprefix("resolve-")
+            for key, value in self.data.items()
+            if key.startswith("resolve-") and value == "theirs"
+        }
 
     def _refuse_stale_save(self):
         # The row stays locked until the admin's transaction ends, so two saves of the same version
@@ -101,7 +193,9 @@ class ArticleAdminForm(DeskTextForm, forms.ModelForm):
         # Their changes are listed now; a second save, after merging, is a deliberate overwrite.
         self.data = self.data.copy()
         self.data[self.add_prefix("seen_version")] = current.version
-        raise forms.ValidationError(stale_message(current, seen, self.cleaned_data), code="stale")
+        self.conflict = history.conflict(current, seen, self.cleaned_data)
+        message = stale_message(current, seen, self.cleaned_data, self.conflict)
+        raise forms.ValidationError(message, code="stale")
 
 
 def changes_since(article, seen_version, submitted):
@@ -144,11 +238,12 @@ def _display(article, field):
         return "(empty)"
     if hasattr(value, "tzinfo"):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M %Z}"
-    text = str(value)
+    # The body as readable text, never raw HTML (the conflict table below shows it paragraph by paragraph).
+    text = " / ".join(history.text_lines(value)) if field.name == "body" else str(value)
     return text if len(text) <= 300 else f"{text[:300]}…"
 
 
-def stale_message(current, seen, submitted):
+def stale_message(current, seen, submitted, conflict=None):
     latest = Version.objects.get_for_object(current).select_related("revision__user").first()
     who = ""
     if latest and latest.revision.user:
@@ -159,12 +254,16 @@ def stale_message(current, seen, submitted):
     ]
     changes, certain = changes_since(current, seen, submitted)
     listed = "; ".join(f"{label}: “{value}”" for label, value in changes)
-    if changes:
+    children = [row["label"] for row in conflict or [] if row["key"] not in ARTICLE_FIELDS]
+    if changes or children:
         intro = "They changed" if certain else "The saved article now differs from your form in"
-        lines.append(f"{intro}: {listed}.")
+        lines.append(f"{intro}: {'; '.join(filter(None, [listed, *children]))}.")
     else:
         lines.append("No field of this form differs (tags, bylines, citations or notes may).")
-    lines.append("Merge their changes into yours and save again to keep your version.")
+    lines.append(
+        "Their changes are shown below next to yours: for each, keep yours, take theirs, or merge them by editing"
+        " the field, then save again."
+    )
     return " ".join(lines)
 
 

@@ -13,6 +13,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
@@ -312,6 +313,12 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Code": True,
+    # django-prose-editor turns the browser's spellcheck off by default; writers want it.
+    "NoSpellCheck": False,
+    # A picture with its caption and credit: <figure><img alt><figcaption>; text.py keeps exactly this.
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 
@@ -376,20 +383,15 @@ class Article(KeepsOldSlugs):
         blank=True,
         help_text="Keywords readers can browse by.",
     )
-    featured_image = models.ImageField(
-        upload_to="articles/%Y/%m/",
+    featured_image = models.ForeignKey(
+        "images.Image",
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        help_text="Shown on the page and in link previews (at least 1200 pixels wide is best).",
+        on_delete=models.PROTECT,
+        related_name="featured_in",
+        help_text="Picked from the image library (search by caption or credit); its alt text, caption and credit go "
+        "with it.",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False, help_text="In pixels.")
-    image_alt = models.CharField(
-        "image alt text", max_length=300, blank=True, help_text="What the image shows, for readers who cannot see it."
-    )
-    image_caption = models.CharField(max_length=500, blank=True)
-    image_credit = models.CharField(max_length=200, blank=True, help_text="Photographer and agency.")
     language = models.CharField(
         max_length=12,
         default=default_language,
@@ -427,11 +429,6 @@ class Article(KeepsOldSlugs):
                 name="article_published_has_time",
                 violation_error_message="A published article needs a publication time.",
             ),
-            models.CheckConstraint(
-                condition=Q(featured_image="") | ~Q(image_alt=""),
-                name="article_image_has_alt",
-                violation_error_message="An image needs alt text.",
-            ),
         ]
         permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
 
@@ -454,8 +451,6 @@ class Article(KeepsOldSlugs):
         return reverse("articles:article", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.featured_image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": "Describe the image for readers who cannot see it."})
         self._publish_now_if_untimed()
 
     def _publish_now_if_untimed(self):
@@ -524,12 +519,12 @@ class ArticleChild(models.Model):
 
 class Byline(ArticleChild):
     class Role(models.TextChoices):
-        WRITTEN = "written", "By"
-        REPORTING = "reporting", "Reporting by"
-        ADDITIONAL = "additional", "Additional reporting by"
-        TRANSLATED = "translated", "Translated by"
-        EDITED = "edited", "Edited by"
-        PHOTOS = "photos", "Photos by"
+        WRITTEN = "written", _("By")
+        REPORTING = "reporting", _("Reporting by")
+        ADDITIONAL = "additional", _("Additional reporting by")
+        TRANSLATED = "translated", _("Translated by")
+        EDITED = "edited", _("Edited by")
+        PHOTOS = "photos", _("Photos by")
 
     natural_key_lookup = "author__slug"
 
@@ -593,8 +588,8 @@ class Correction(ArticleChild):
     """A published fix to an article, shown to readers with its time."""
 
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
 
     natural_key_lookup = "published_at"
 
@@ -607,6 +602,15 @@ class Correction(ArticleChild):
     )
     text = models.TextField(help_text="What was wrong and what is right now. Plain text.")
     published_at = models.DateTimeField(default=timezone.now, help_text="When the fix was made public.")
+    retracted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When an editor withdrew it. A correction is never deleted: readers see it and why it was withdrawn.",
+    )
+    retraction_reason = models.TextField(
+        blank=True, editable=False, help_text="Why it was withdrawn, shown to readers under the correction."
+    )
 
     objects = ArticleChildManager.from_queryset(CorrectionQuerySet)()
 
@@ -616,6 +620,11 @@ class Correction(ArticleChild):
         indexes = [models.Index(fields=["-published_at"], name="correction_newest_idx")]  # /corrections/
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="correction_retraction_has_reason",
+                violation_error_message="A retraction needs a reason readers can read.",
+            ),
         ]
 
     def __str__(self):
@@ -623,6 +632,14 @@ class Correction(ArticleChild):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+    @property
+    def public_text(self):
+        """The text readers get in feeds and structured data: once retracted, with when and why (plain text)."""
+        if not self.retracted_at:
+            return self.text
+        when = timezone.localtime(self.retracted_at)
+        return f"{self.text} (Retracted {when:%Y-%m-%d %H:%M %Z}: {self.retraction_reason})"
 
 
 class SlugHistory(models.Model):
@@ -675,6 +692,39 @@ class SlugHistory(models.Model):
     @property
     def target(self):
         return self.model_for(self.kind)._default_manager.filter(pk=self.object_id).first()
+
+
+class DeskNote(models.Model):
+    """An internal note on an article for the desk ("checked the figure with the ministry").
+
+    Never public: no page, feed, sitemap, search or JSON-LD reads this model, and it is kept out of
+    the article's history, so restoring an old version never deletes a note written since.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="desk_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="desk_notes",
+        help_text="Who wrote the note.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the note was written.")
+    text = models.TextField("note", help_text="For the desk only; readers never see it. Plain text.")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "desk note"
+        indexes = [models.Index(fields=["article", "created_at"], name="desknote_article_idx")]
+
+    def __str__(self):
+        return f"Note by {self.author or 'someone'} on {self.article}"
+
+    def get_absolute_url(self):
+        """Notes live on their article's desk page (the admin), never on the public site."""
+        return reverse("admin:articles_article_change", args=[self.article_id])
 
 
 class TaggedArticleManager(models.Manager):
@@ -751,7 +801,13 @@ def _correction_time_in_milliseconds(sender, instance, raw, **kwargs):
     instance.published_at = when
 
 
-# A revision of an article carries its child rows, so restoring one brings back the whole article.
-for _child in (Byline, Citation, BackgroundNote, Correction, TaggedArticle):
+# A revision of an article carries its child rows, so restoring one brings back the whole article, and
+# the authors, sources and tags they point to, so an old version still names them after a merge or delete.
+for _named in (Section, Author, Source, Tag):
+    reversion.register(_named)
+reversion.register(Byline, follow=["author"])
+reversion.register(Citation, follow=["source"])
+reversion.register(TaggedArticle, follow=["tag"])
+for _child in (BackgroundNote, Correction):
     reversion.register(_child)
-reversion.register(Article, follow=["bylines", "citations", "notes", "corrections", "tagged_items"])
+reversion.register(Article, follow=["section", "bylines", "citations", "notes", "corrections", "tagged_items"])

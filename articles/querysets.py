@@ -1,11 +1,9 @@
 """Editorial rules, each stated once. Views, feeds, sitemaps, search and admin reuse them."""
 
 from django.apps import apps
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
-
-from .text import nfc
 
 # Links from an article to a tag, source or author: (link model, its article field, its other field).
 LINKS = {
@@ -56,23 +54,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of articles shows, fetched in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(self._joined("bylines", "author"), "tags")
-
-    def search(self, query):
-        """Articles whose headline, dek or body contain every word of ``query``, in any letter case."""
-        condition = Q()
-        for word in nfc(query).split():  # stored text is NFC, so the query must be too
-            variants = self._letter_cases(word)
-            condition &= Q.create(
-                [(f"{field}__icontains", v) for v in variants for field in ("headline", "dek", "body")], connector=Q.OR
-            )
-        return self.filter(condition) if condition else self.none()
-
-    def _letter_cases(self, word):
-        # SQLite's LIKE folds ASCII letters only, so "москва" would miss "Москва" there: try the usual cases too.
-        if connections[self.db].vendor != "sqlite" or word.isascii():
-            return [word]
-        return sorted({word, word.lower(), word.upper(), word.capitalize()})
+        return self.select_related("section", "featured_image").prefetch_related(
+            self._joined("bylines", "author"), "tags"
+        )
 
     def for_detail(self):
         """Everything the article page shows, fetched in a fixed number of queries."""

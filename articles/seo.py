@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import to_locale
 
+from images.renditions import social_card
+
 from . import text
 
 # An edit within this long of publication is part of publishing, not an update readers need to hear about.
@@ -56,13 +58,9 @@ def card_image(article=None):
     a static file of NEWSROOM_DEFAULT_IMAGE_SIZE). A dict of ``url`` (absolute), ``width``, ``height`` (ints or
     None) and ``alt``.
     """
-    if getattr(article, "featured_image", None):
-        return {
-            "url": absolute_url(article.featured_image.url),
-            "width": article.image_width,
-            "height": article.image_height,
-            "alt": article.image_alt,
-        }
+    picture = social_card(getattr(article, "featured_image", None))
+    if picture:
+        return {**picture, "url": absolute_url(picture["url"])}
     width, height = settings.NEWSROOM_DEFAULT_IMAGE_SIZE
     return {
         "url": absolute_url(static(settings.NEWSROOM_DEFAULT_IMAGE)),
@@ -92,7 +90,7 @@ def organization():
 
 def site_jsonld():
     """The home page's schema.org data: the WebSite, with a SearchAction on /search/, and its publisher."""
-    search = absolute_url(reverse("articles:search"))
+    search = absolute_url(reverse("search:search"))
     website = {
         "@type": "WebSite",
         "@id": absolute_url("/#website"),
@@ -219,7 +217,7 @@ def article_jsonld(article):
         "isBasedOn": [_cited_work(c) for c in article.citations.all() if c.role == "primary"],
         "citation": [_cited_work(c) for c in article.citations.all()],
         "correction": [
-            {"@type": "CorrectionComment", "text": c.text, "datePublished": c.published_at.isoformat()}
+            {"@type": "CorrectionComment", "text": c.public_text, "datePublished": c.published_at.isoformat()}
             for c in article.corrections.all()
         ],
     }

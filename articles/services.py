@@ -10,14 +10,15 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from . import permissions, textformat
+from . import history, permissions, restore, textformat
 from .models import (
     Article,
+    Author,
     BackgroundNote,
+    Byline,
     Citation,
     Correction,
     Section,
@@ -28,6 +29,7 @@ from .models import (
     TaggedArticle,
     validate_language,
 )
+from .signals import articles_changed, batched_changes, defer
 from .text import control_characters, name_key, nfc, paragraphs_to_html, unique_slug
 
 IMPORT_MAX_FILE_BYTES = 5_000_000  # far above any article; stops a wrong path from filling memory
@@ -61,12 +63,14 @@ class ImportResult:
         return [f for f in self.files if not f.created]
 
 
-def import_articles(paths, *, publish=False, language=None, progress=None):
+def import_articles(paths, *, publish=False, language=None, authors=(), tags=(), progress=None):
     """Create one article per plain-text file: all files or none.
 
     Every file is read and checked before anything is written, and ImportRejected lists every bad
     one. A file whose headline (ignoring case) an article already has is skipped, never merged: an
-    editor may have worked on that article since. ``progress(i, total, imported_file)`` is called
+    editor may have worked on that article since. ``authors`` is a list of (name, Byline.Role value)
+    given to every new article as its bylines, in that order (an Author is created for a new name);
+    ``tags`` a list of tag names (created when new). ``progress(i, total, imported_file)`` is called
     after each file.
     """
     language = language or settings.NEWSROOM_LANGUAGE
@@ -74,7 +78,10 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
     parsed = _read_article_files(paths)
     now = timezone.now()
     result = ImportResult()
-    with transaction.atomic():
+    # Notes and citations are bulk-created: the batch announces each article once, complete, at the end.
+    with transaction.atomic(), batched_changes():
+        bylines = [(author_named(name), role) for name, role in authors]
+        tags = [_tag_named(name) for name in tags]
         existing = _slugs_by_headline(article.headline for _, article in parsed)
         sources = _sources_by_name()
         sections = {_name_key(section.name): section for section in Section.objects.all()}
@@ -93,6 +100,8 @@ def import_articles(paths, *, publish=False, language=None, progress=None):
                     published_at=now if publish else None,
                     language=language,
                     path=path,
+                    bylines=bylines,
+                    tags=tags,
                 )
                 existing[key] = created.slug
                 imported = ImportedFile(path, created.slug, created=True)
@@ -129,6 +138,18 @@ def _name_key(name):
     return name_key(name)
 
 
+def find_by_name(queryset, name, field="name"):
+    """The first row of ``queryset`` whose ``field`` is ``name`` ignoring case in any script, or None.
+
+    ``iexact`` folds ASCII letters only on SQLite (so "україна" would miss "Україна"): rows of the
+    same length are fetched and compared with str.casefold() (Unicode's full case folding) in NFC.
+    """
+    key = _name_key(name)
+    lengths = {len(nfc(name.strip())), len(clean_name(name))}  # stored names are NFC
+    candidates = queryset.annotate(name_length=Length(field)).filter(name_length__in=lengths).order_by("pk")
+    return next((row for row in candidates if _name_key(getattr(row, field)) == key), None)
+
+
 def _slugs_by_headline(headlines):
     """Existing articles with any of ``headlines``, ignoring case in every script.
 
@@ -154,7 +175,7 @@ def _sources_by_name():
     return names
 
 
-def _create_article(parsed, section, sources, *, published_at, language, path):
+def _create_article(parsed, section, sources, *, published_at, language, path, bylines=(), tags=()):
     """The article with its notes and citations, as the first revision of its history."""
     with reversion.create_revision():
         reversion.set_comment(f"Imported from {Path(path).name}")
@@ -180,7 +201,14 @@ def _create_article(parsed, section, sources, *, published_at, language, path):
             )
             for order, source in enumerate(cited)
         )
+        Byline.objects.bulk_create(
+            Byline(article=article, author=author, role=role, order=order)
+            for order, (author, role) in enumerate(bylines)
+        )
+        if tags:  # taggit queries even for no tags
+            article.tags.add(*tags)
         reversion.add_to_revision(article)  # again, now that its notes and citations exist
+    defer(article.pk)  # its notes and citations came by bulk_create, which sends no signal
     return article
 
 
@@ -204,22 +232,29 @@ def _editorial_change(articles, *, user, comment, change):
         return len(locked)
 
 
+def _published_now(article, now):
+    """(status, publication time) of ``article`` published now; one already public keeps its time."""
+    return Article.Status.PUBLISHED, article.published_at if article.is_public else now
+
+
+def _check_future(when):
+    if when is None or when <= timezone.now():
+        raise ValidationError("Choose a publication time in the future.")
+
+
 def publish(articles, *, user):
     """Make articles public now; an article already public keeps its original time."""
     now = timezone.now()
 
     def change(article):
-        if not article.is_public:
-            article.published_at = now
-        article.status = article.Status.PUBLISHED
+        article.status, article.published_at = _published_now(article, now)
 
     return _editorial_change(articles, user=user, comment="Published", change=change)
 
 
 def schedule(articles, when, *, user):
     """Publish articles at ``when``, a future moment: they go live by themselves then."""
-    if when is None or when <= timezone.now():
-        raise ValidationError("Choose a publication time in the future.")
+    _check_future(when)
 
     def change(article):
         article.status, article.published_at = article.Status.PUBLISHED, when
@@ -234,6 +269,79 @@ def unpublish(articles, *, user):
         article.status, article.published_at = article.Status.DRAFT, None
 
     return _editorial_change(articles, user=user, comment="Sent back to draft", change=change)
+
+
+def desk_transition(action, article, *, user, when=None):
+    """(status, publication time) that a button of the change form gives ``article`` (as stored).
+
+    ``action`` is a permissions.DeskAction; ``when`` the publication time typed in the form (used by
+    "schedule", which needs a future time). Nothing is saved here: the form saves it with the rest
+    of the edits, as one version. Raises PermissionDenied when ``user`` may not press that button
+    (permissions.desk_actions) and ValidationError for a missing or past schedule time.
+    """
+    try:
+        action = permissions.DeskAction(action)
+    except ValueError:
+        raise ValidationError(f"There is no button “{action}” on the desk.") from None
+    if action not in permissions.desk_actions(user, article):
+        raise PermissionDenied(f"You may not “{action.label.rstrip('…')}” this article.")
+    match action:
+        case permissions.DeskAction.SUBMIT:
+            return Article.Status.REVIEW, article.published_at
+        case permissions.DeskAction.PUBLISH:
+            return _published_now(article, timezone.now())
+        case permissions.DeskAction.SCHEDULE:
+            _check_future(when)
+            return Article.Status.PUBLISHED, when
+    return Article.Status.DRAFT, None
+
+
+def autosave(article, *, user, seen_version, headline, dek, body):
+    """Save the text of an unpublished article typed on the desk, as a revision ("Autosaved").
+
+    Never publishes: the status and publication time are left as they are. Returns the saved
+    article (its new ``version`` is what the open form must send next). Raises PermissionDenied
+    unless ``user`` may edit the article and it is a draft or in review, and ValidationError (code
+    "stale") when someone saved it since ``seen_version``, or (per field) for a bad headline.
+    """
+    with transaction.atomic(), reversion.create_revision():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        if not permissions.may_edit(user, locked) or locked.status not in permissions.UNPUBLISHED:
+            raise PermissionDenied("Only an unpublished article you may edit is autosaved.")
+        if seen_version != locked.version:
+            raise ValidationError(
+                f"Someone saved this article after you opened it (your version {seen_version}, now "
+                f"version {locked.version}): not autosaved. Your text is still in the form.",
+                code="stale",
+            )
+        locked.headline, locked.dek, locked.body = nfc(headline.strip()), nfc(dek), nfc(body)
+        locked.full_clean(validate_unique=False)
+        reversion.set_user(user)
+        reversion.set_comment("Autosaved")
+        locked.save()
+        reversion.add_to_revision(locked)
+    return locked
+
+
+def author_for(user):
+    """The Author linked to staff account ``user``, created (named after the account) when it has none."""
+    name = clean_name(user.get_full_name() or user.get_username())
+    author, _ = Author.objects.get_or_create(user=user, defaults={"name": name})
+    return author
+
+
+def author_named(name):
+    """The Author called ``name`` (ignoring case in any script), created when there is none."""
+    name = clean_name(name)
+    if not name:
+        raise ValidationError("An author needs a name.")
+    return find_by_name(Author.objects.all(), name) or Author.objects.create(name=name)
+
+
+def give_default_byline(article, user):
+    """A new article with no byline gets its creator's ("By"), so nobody files anonymously by mistake."""
+    if not article.bylines.exists():
+        Byline.objects.create(article=article, author=author_for(user), role=Byline.Role.WRITTEN)
 
 
 def add_tag(articles, name, *, user):
@@ -252,8 +360,13 @@ def remove_tag(articles, name, *, user):
     )
 
 
+def clean_name(name):
+    """A name as typed, in NFC with its runs of white space made one space."""
+    return nfc(" ".join(str(name).split()))
+
+
 def _tag_named(name):
-    name = " ".join(name.split())
+    name = clean_name(name)
     if not name:
         raise ValidationError("Type the name of the tag.")
     _refuse_control_characters(name)
@@ -274,23 +387,44 @@ def add_correction(article, text, *, user, kind="correction", when=None):
     return created[0]
 
 
-def _touch_articles(article_ids):
-    """Make open forms on these articles stale after a change made around them (tags, sources)."""
-    Article.objects.filter(pk__in=article_ids).update(version=F("version") + 1)
+def _record_articles(article_ids):
+    """Save each of these articles inside the current revision, after a change made around them.
+
+    Their version goes up (an open form on one becomes stale) and the history holds their new state,
+    so a stale-save message can name exactly what changed; whoever shows them (search) is told.
+    """
+    for article in Article.objects.select_for_update().filter(pk__in=article_ids).order_by("pk"):
+        article.save()
+    articles_changed.send(sender=Article, article_ids=sorted(article_ids))
 
 
-def merge_tags(keep, others):
-    """Move every article of ``others`` to ``keep`` and delete ``others``; return the articles moved."""
+def _require_editor(user, what):
+    if not permissions.may_publish(user):
+        raise PermissionDenied(f"Only editors may {what}.")
+
+
+def merge_tags(keep, others, *, user):
+    """Move every article of ``others`` to ``keep`` and delete ``others``; return the articles moved.
+
+    Each article moved is saved in one revision by ``user``. PermissionDenied unless ``user`` is an editor.
+    """
+    _require_editor(user, "merge tags")
     others = [tag for tag in others if tag.pk != keep.pk]
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        names = ", ".join(f"“{tag.name}”" for tag in others)
+        reversion.set_comment(f"{history.MERGE}: tag {names} into “{keep.name}”")
         moving = TaggedArticle.objects.filter(tag__in=others)
         article_ids = set(moving.values_list("content_object_id", flat=True))
         already = set(keep.tagged_articles.values_list("content_object_id", flat=True))
         moving.exclude(content_object_id__in=already).update(tag=keep)
+        # The merge's revision holds the kept tag, and its comment names those merged into it: an old version
+        # citing a merged tag is restored with the kept one (restore.resolve).
+        reversion.add_to_revision(keep)
         _redirect_merged("tag", others, keep)
         for tag in others:
             tag.delete()
-        _touch_articles(article_ids)
+        _record_articles(article_ids)
         return len(article_ids)
 
 
@@ -329,11 +463,18 @@ def _refuse_control_characters(name):
         raise ValidationError(f"The tag name contains control characters ({', '.join(found)}); remove them.")
 
 
-def merge_sources(keep, duplicate):
-    """Fold ``duplicate`` into ``keep``: citations and aliases move over, its name becomes an alias."""
+def merge_sources(keep, duplicate, *, user):
+    """Fold ``duplicate`` into ``keep``: citations and aliases move over, its name becomes an alias.
+
+    Each article that cited ``duplicate`` is saved in one revision by ``user``. PermissionDenied unless
+    ``user`` is an editor; ValidationError when both are the same source.
+    """
+    _require_editor(user, "merge sources")
     if keep.pk == duplicate.pk:
         raise ValidationError("A source cannot be merged into itself.")
-    with transaction.atomic():
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"{history.MERGE}: source “{duplicate.name}” into “{keep.name}”")
         cited = Citation.objects.filter(source=duplicate)
         article_ids = set(cited.values_list("article_id", flat=True))
         # An article citing both keeps its citation of the kept source.
@@ -345,5 +486,106 @@ def merge_sources(keep, duplicate):
         duplicate.delete()
         if not SourceAlias.named(name).exists() and not Source.named(name).exists():
             SourceAlias.objects.create(source=keep, name=name)
-        _touch_articles(article_ids)
+        _record_articles(article_ids)
         return len(article_ids)
+
+
+# --- History: restore, recover, retract ---------------------------------------------------------
+# A restore is an edit: one revision by its user, so the history stays complete and open forms go stale.
+
+
+def restore_version(article, version, *, user, publication=False):
+    """Bring back ``version``'s text, metadata, bylines, citations, tags and notes; return the article.
+
+    The publication state (status, publication time, address) stays as it is unless ``publication``
+    is True, which only editors may ask for; corrections are never touched (a public record). Rows the
+    version refers to that were merged or deleted since are resolved or left out (see restore.restore_plan).
+    PermissionDenied when ``user`` may not; ValidationError when ``version`` is another object's or the
+    result would be invalid (e.g. its address is now another article's), in which case nothing changes.
+    """
+    if not permissions.may_restore(user, article, publication=publication):
+        raise PermissionDenied("You may not restore this version.")
+    if history.version_of(article, version.pk) is None:
+        raise ValidationError("That version belongs to another article.")
+    with transaction.atomic(), reversion.create_revision():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        plan = restore.restore_plan(locked, version)
+        for attname, value in plan.values(publication).items():
+            setattr(locked, attname, value)
+        locked.full_clean(exclude=["version"])
+        _replace_children(locked, plan)
+        locked.save()
+        reversion.add_to_revision(locked)  # with the child rows as restored
+        reversion.set_user(user)
+        what = "with its publication state" if publication else "keeping its publication state"
+        reversion.set_comment(f"{history.RESTORE} the version of {history.describe(version)}, {what}")
+    return locked
+
+
+def _replace_children(article, plan):
+    for accessor in history.RESTORED_CHILDREN:
+        model = Article._meta.get_field(accessor).related_model
+        fk = next(fk for name, _, fk, _ in history.CHILDREN if name == accessor)
+        model.objects.filter(**{fk: article.pk}).delete()
+        for row in plan.rows(accessor):
+            model.objects.create(**{**row, fk: article.pk})
+
+
+def recover_article(version, *, user):
+    """Bring back a deleted article from ``version`` (one of its versions) as a draft; return it.
+
+    Editors only (PermissionDenied). It gets its id, permanent identifier, text, bylines, citations, tags,
+    notes and corrections back; its address too unless another article has it now (then a new one is made
+    from the headline).
+    """
+    if not permissions.may_recover(user):
+        raise PermissionDenied("Only editors may recover deleted articles.")
+    if version.content_type.model_class() is not Article or Article.objects.filter(pk=version.object_id).exists():
+        raise ValidationError("That is not a version of a deleted article.")
+    with transaction.atomic(), reversion.create_revision():
+        snapshot = history.of_version(version)
+        # The same article again: its id and permanent identifier come back with it (feed readers know it by them).
+        fields = {k: v for k, v in snapshot.fields.items() if k not in {"version", "created_at", "updated_at"}}
+        fields.update(status=Article.Status.DRAFT, published_at=None)
+        if Article.objects.filter(slug=fields.get("slug")).exists():
+            fields["slug"] = ""
+        if Article.objects.filter(uid=fields.get("uid")).exists():
+            del fields["uid"]
+        article = Article(**fields)
+        plan = restore.RestorePlan(article, version, snapshot, [], [], [], restore.resolve(snapshot)[0])
+        if (Section, fields.get("section_id")) not in plan.resolved:
+            raise ValidationError("The article's section was deleted since: add the section again first.")
+        article.save()
+        _replace_children(article, plan)
+        for row in snapshot.children["corrections"]:
+            row = {k: v for k, v in row.items() if k not in {"id", "_repr", "article_id"}}
+            Correction.objects.create(article=article, **row)
+        article.save()
+        reversion.add_to_revision(article)
+        reversion.set_user(user)
+        reversion.set_comment(f"{history.RECOVER} from the version of {history.describe(version)}, as a draft")
+    return article
+
+
+def retract_correction(correction, reason, *, user):
+    """Withdraw a published correction or clarification, keeping it and a public note of why; return it.
+
+    Editors only (PermissionDenied). ValidationError when the reason is empty or it is already retracted.
+    """
+    _require_editor(user, "retract corrections")
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError("Say why the correction is withdrawn: readers see the reason.")
+    retracted = []
+
+    def change(article):
+        locked = Correction.objects.select_for_update().get(pk=correction.pk, article=article)
+        if locked.retracted_at:
+            raise ValidationError("This correction was already retracted.")
+        locked.retracted_at, locked.retraction_reason = timezone.now(), reason
+        locked.save(update_fields=["retracted_at", "retraction_reason"])
+        retracted.append(locked)
+
+    comment = f"{history.RETRACTION} a {correction.kind}: {reason}"
+    _editorial_change([correction.article], user=user, comment=comment, change=change)
+    return retracted[0]

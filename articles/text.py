@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import quote
 
 import nh3
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 # Slugs keep letters, digits and combining marks of every script, so a Hindi, Thai, Cyrillic or
@@ -25,6 +26,7 @@ TEXT_CONTROLS = frozenset("\t\n\r")
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "a", "blockquote", "q", "cite",
     "ul", "ol", "li", "h2", "h3", "h4", "hr", "abbr", "code", "pre", "figure", "figcaption", "span",
+    "img",
 }  # fmt: skip
 # lang and dir mark a phrase in another language or direction (HTML: the lang and dir attributes).
 _LANGUAGE_ATTRIBUTES = {"lang", "dir"}
@@ -33,6 +35,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title", *_LANGUAGE_ATTRIBUTES},
     "q": {"cite", *_LANGUAGE_ATTRIBUTES},
     "span": _LANGUAGE_ATTRIBUTES,
+    "img": {"src", "alt", "width", "height"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # Attributes holding a URL (HTML's cite, href and src): kept only when relative or of a safe scheme.
@@ -40,6 +43,11 @@ URL_ATTRIBUTES = {"cite", "href", "src"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 # What browsers ignore inside a URL before reading its scheme (WHATWG URL: C0 controls and space).
 _URL_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+# Pictures in the body never hold up the page: the browser fetches them as they scroll into view.
+SET_ATTRIBUTES = {"img": {"loading": "lazy", "decoding": "async"}}
+# nh3 writes every tag it keeps as <img attr="..."> (double quotes; a quote inside a value is escaped).
+_IMG = re.compile(r"<img\b[^>]*>")
+_IMG_ALT = re.compile(r'\salt="')
 
 
 def nfc(value: str) -> str:
@@ -185,9 +193,21 @@ def safe_url(value: str) -> bool:
     return match is None or match.group(1).lower() in ALLOWED_URL_SCHEMES
 
 
+def image_source(url: str) -> str | None:
+    """``url`` if a body image may load from it: our own media files (MEDIA_URL) or an https address."""
+    url = url.strip()
+    if url.startswith(settings.MEDIA_URL) and not url.startswith("//") and ".." not in url:
+        return url
+    return url if url.lower().startswith("https://") else None
+
+
 def _keep_attribute(tag, attribute, value):
     if attribute in URL_ATTRIBUTES and not safe_url(value):
         return None
+    if tag == "img" and attribute == "src":
+        return image_source(value)
+    if tag == "img" and attribute in ("width", "height"):
+        return value if value.isdigit() and 0 < int(value) <= 10_000 else None
     if attribute == "dir" and value.lower() not in {"ltr", "rtl", "auto"}:
         return None
     return value
@@ -198,15 +218,21 @@ def sanitize_html(value: str) -> str:
 
     Unsafe URLs go from every URL attribute (nh3 checks only some attributes' schemes), and control
     characters other than tab and newline are removed from the text (they break XML feeds and PostgreSQL).
+    Images keep only a same-site media or https ``src``, ``alt``, and numeric ``width``/``height``, and load
+    lazily; an image without a source or without alt text is dropped, since some readers would get nothing.
     """
-    return nh3.clean(
+    cleaned = nh3.clean(
         strip_control_characters(value or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_keep_attribute,
+        set_tag_attribute_values=SET_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+    if "<img" not in cleaned:
+        return cleaned
+    return _IMG.sub(lambda m: m.group(0) if _IMG_ALT.search(m.group(0)) and " src=" in m.group(0) else "", cleaned)
 
 
 def paragraphs_to_html(paragraphs) -> str:

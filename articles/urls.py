@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, re_path, register_converter
 
+from frontpage.views import FrontPageView, SectionFrontView
+
 from . import feeds, sitemaps, views
 from .converters import UnicodeSlugConverter
 from .preview import SharePreviewView
@@ -14,10 +16,10 @@ FEED_FORMATS = ("rss", "atom", "json")  # the order of feeds.FEEDS
 OBJECT_FEEDS = {"section": "sections", "tag": "tags", "source": "sources", "author": "authors"}
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", FrontPageView.as_view(), name="home"),
     path("articles/<uslug:slug>/", follow_old_slugs("article", views.ArticleDetailView.as_view()), name="article"),
     path("preview/<str:token>/", SharePreviewView.as_view(), name="share_preview"),
-    path("sections/<uslug:slug>/", follow_old_slugs("section", views.SectionView.as_view()), name="section"),
+    path("sections/<uslug:slug>/", follow_old_slugs("section", SectionFrontView.as_view()), name="section"),
     path("tags/<uslug:slug>/", follow_old_slugs("tag", views.TagView.as_view()), name="tag"),
     path("sources/<uslug:slug>/", follow_old_slugs("source", views.SourceView.as_view()), name="source"),
     path("authors/<uslug:slug>/", follow_old_slugs("author", views.AuthorView.as_view()), name="author"),
@@ -25,7 +27,6 @@ urlpatterns = [
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.MonthArchiveView.as_view(), name="archive_month"
     ),
-    path("search/", views.SearchView.as_view(), name="search"),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     # Feeds, each in RSS, Atom and JSON Feed: the site's, the corrections, and each section's, tag's,
     # source's and author's (whose old slugs redirect like their pages').

@@ -1,6 +1,5 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
-from django import forms
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,23 +15,10 @@ RELATED_COUNT = 4
 
 
 def archive_years():
-    """The years with public articles, newest first."""
+    """The years with public articles, newest first (read once per content change)."""
     return per_generation(
         "archive-years", lambda: list(Article.objects.published().dates("published_at", "year", order="DESC"))
     )
-
-
-class HomeView(CappedListMixin, ListView):
-    """The lead story and the latest articles."""
-
-    template_name = "articles/home.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        return Article.objects.published().for_listing()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(archive_years=archive_years(), **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -131,26 +117,6 @@ class YearArchiveView(ArchiveMixin, dates.YearArchiveView):
 class MonthArchiveView(ArchiveMixin, dates.MonthArchiveView):
     template_name = "articles/archive_month.html"
     month_format = "%m"
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search articles", max_length=200, required=False, strip=True)
-
-
-class SearchView(CappedListMixin, ListView):
-    """Published articles containing every word of ?q=. Bad input is a form error, not a server error."""
-
-    template_name = "articles/search.html"
-    paginate_by = PAGE_SIZE
-
-    def get_queryset(self):
-        self.form = SearchForm(self.request.GET or None)
-        if not self.form.is_valid() or not self.form.cleaned_data["q"]:
-            return Article.objects.none()
-        return Article.objects.published().search(self.form.cleaned_data["q"]).for_listing()
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(form=self.form, **kwargs)
 
 
 class RobotsView(TemplateView):

@@ -34,8 +34,15 @@ def need(condition, why):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploaded files go to a temporary folder, never into the working tree."""
+    """Uploaded files go to a temporary folder, never into the working tree.
+
+    The cache is emptied too: it remembers which image renditions exist, and a new folder holds none.
+    """
+    from django.core.cache import caches
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +76,9 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def cheap_password_hashing(settings):
+    """Passwords hashed and checked with Argon2 at minimal cost (the algorithm and hash format stay the same)."""
+    settings.PASSWORD_HASHERS = ["tests.hashers.CheapArgon2PasswordHasher"]

@@ -6,8 +6,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.forms import CheckboxInput, FileInput, MultiWidget
 from django.urls import reverse
+from taggit.forms import TagWidget
 
-_groups = importlib.import_module("articles.migrations.0002_editorial_groups")
+_groups = importlib.import_module("articles.migrations.0016_desk_roles_least_privilege")
+_picture_groups = importlib.import_module("images.migrations.0002_desk_permissions")
 
 PASSWORD = "correct horse battery staple"
 
@@ -18,6 +20,7 @@ def staff(username, group=None, *, password=None, **kwargs):
     Without ``password`` the account can only be logged in by the test client: hashing is slow.
     """
     _groups.grant_desk_roles(Group, Permission)
+    _picture_groups.grant_desk_roles(Group, Permission)
     user = get_user_model().objects.create(username=username, is_staff=True, **kwargs)
     if password:
         user.set_password(password)
@@ -58,12 +61,11 @@ def article_form_data(article, **changes):
         "status": article.status,
         "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
         "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
-        "image_alt": article.image_alt,
-        "image_caption": article.image_caption,
-        "image_credit": article.image_credit,
+        "featured_image": article.featured_image_id or "",
         "seen_version": article.version,
+        "tags": ", ".join(f'"{tag.name}"' for tag in article.tags.all()) if article.pk else "",
     }
-    for prefix in ("bylines", "citations", "tagged_items", "notes", "corrections"):
+    for prefix in ("bylines", "citations", "notes", "corrections", "desk_notes"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return data
@@ -81,6 +83,8 @@ def posted_form(response, **changes):
             if isinstance(widget, MultiWidget):
                 parts = widget.decompress(value) if not isinstance(value, list) else value
                 data.update({f"{bound.html_name}_{i}": "" if p is None else str(p) for i, p in enumerate(parts)})
+            elif isinstance(widget, TagWidget):
+                data[bound.html_name] = widget.format_value(value) or ""
             elif isinstance(widget, CheckboxInput):
                 if value:
                     data[bound.html_name] = "on"

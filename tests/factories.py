@@ -1,10 +1,13 @@
 """factory_boy factories: the shortest way to say 'an article like this' in a test."""
 
 import datetime
+import io
 
 import factory
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from articles.models import (
     Article,
@@ -17,6 +20,14 @@ from articles.models import (
     Source,
     SourceAlias,
 )
+from images.models import Image
+
+
+def image_bytes(size=(64, 48), color="navy", image_format="PNG", **save_options):
+    """A real picture of ``size`` pixels, encoded as ``image_format``."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, image_format, **save_options)
+    return buffer.getvalue()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -62,6 +73,18 @@ class SourceAliasFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Alias {n}")
 
 
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library picture (a small PNG unless ``file`` is given)."""
+
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(lambda: ContentFile(image_bytes(), name="photo.png"))
+    alt_text = factory.Sequence(lambda n: f"Photo number {n}")
+    caption = "A caption."
+    credit = "Jane Doe / Agency"
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     """A published article, public since yesterday. Use the traits for other states."""
 
@@ -75,6 +98,7 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
         )
+        pictured = factory.Trait(featured_image=factory.SubFactory(ImageFactory))
 
     headline = factory.Sequence(lambda n: f"Headline number {n}")
     dek = factory.Faker("sentence")

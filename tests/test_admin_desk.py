@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article, Source, Tag
 from tests import desk
-from tests.factories import ArticleFactory, BylineFactory, CitationFactory, SourceFactory
+from tests.factories import ArticleFactory, BylineFactory, CitationFactory, ImageFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,28 +144,19 @@ def test_editor_toolbar_offers_only_what_the_sanitizer_keeps():
     assert set(tags) <= ALLOWED_TAGS
 
 
-def test_featured_image_needs_alt_text(editor_client):
+def test_featured_image_is_picked_from_the_library(editor_client):
     article = ArticleFactory(draft=True)
-    gif = (
-        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
-        b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-    )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    data = desk.article_form_data(article, featured_image=SimpleUploadedFile("photo.gif", gif, "image/gif"))
-    response = editor_client.post(desk.admin_url(article, "change"), data)
-    assert response.status_code == 200
-    assert "Describe the image for readers who cannot see it." in response.content.decode()
-    data = desk.article_form_data(
-        article,
-        featured_image=SimpleUploadedFile("photo.gif", gif, "image/gif"),
-        image_alt="A crowd in the square",
-        image_credit="Jane Doe / Agency",
-    )
+    image = ImageFactory(caption="Crowd in the square")
+    data = desk.article_form_data(article, featured_image=image.pk)
     assert editor_client.post(desk.admin_url(article, "change"), data).status_code == 302
     article.refresh_from_db()
-    assert article.featured_image.name.endswith(".gif")
-    assert article.image_alt == "A crowd in the square"
+    assert article.featured_image == image
+    # The article form searches the library by caption or credit.
+    found = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": "square", "app_label": "articles", "model_name": "article", "field_name": "featured_image"},
+    )
+    assert [r["id"] for r in found.json()["results"]] == [str(image.pk)]
 
 
 @pytest.mark.parametrize(

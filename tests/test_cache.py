@@ -4,7 +4,7 @@ import os
 
 import pytest
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 
 from tests.factories import UserFactory
 

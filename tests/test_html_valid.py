@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.views.defaults import server_error
 
 from tests.conftest import need
-from tests.factories import ArticleFactory, CorrectionFactory, FullArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CorrectionFactory, FullArticleFactory, SectionFactory, UserFactory
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules/vnu-jar/build/dist/vnu.jar"
 HOSTILE = "</p><script>alert('x')</script> & \"quoted\" — Ünïcödé 東京 मुंबई مرحبا 🎉 Donaudampfschifffahrtsgesellschaft"
@@ -21,10 +21,20 @@ HOSTILE = "</p><script>alert('x')</script> & \"quoted\" — Ünïcödé 東京 �
 def test_every_page_type_is_valid_html(client, rf, tmp_path):
     need(shutil.which("java"), "java is not installed; `make test` installs it")
     need(VNU_JAR.exists(), f"{VNU_JAR} is missing; `make vnu` installs it")
+    figure = (
+        '<figure><img src="/media/a.png" alt="A chart" width="10" height="5"><figcaption>Chart</figcaption></figure>'
+    )
     article = FullArticleFactory(
-        headline=f"Headline {HOSTILE}", dek=f"Dek {HOSTILE}", tags=["Україна", "東京"], everything__sources=3
+        headline=f"Headline {HOSTILE}",
+        dek=f"Dek {HOSTILE}",
+        tags=["Україна", "東京"],
+        everything__sources=3,
+        pictured=True,
+        language="uk",
+        body=f"<p>Body</p>{figure}",
     )
     CorrectionFactory(article=article, kind="clarification", text=f"Clarified {HOSTILE}")
+    ArticleFactory.create_batch(6, pictured=True, section=SectionFactory(name="Pictures"))
     ArticleFactory.create_batch(22, body=f"<p>{HOSTILE}</p><ul><li>one</li></ul><blockquote>quote</blockquote>")
     draft = ArticleFactory(draft=True)
     scheduled = ArticleFactory(scheduled=True)
@@ -32,6 +42,7 @@ def test_every_page_type_is_valid_html(client, rf, tmp_path):
     pages = {
         "home": "/",
         "home-page-2": "/?page=2",
+        "pictured-section": "/sections/pictures/",
         "article": article.get_absolute_url(),
         "section": article.section.get_absolute_url(),
         "tag": tag.get_absolute_url(),

@@ -1,5 +1,6 @@
 """Each article says which language it is in: screen readers, search engines and feeds rely on it."""
 
+import datetime
 import json
 import re
 
@@ -10,7 +11,7 @@ from django.test import Client
 
 from articles.models import Article
 from tests import desk
-from tests.factories import ArticleFactory
+from tests.factories import ArticleFactory, FullArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,61 @@ def test_the_desk_offers_the_languages_and_refuses_a_forged_code():
     assert "not a known language code" in response.content.decode()
     client.post(desk.admin_url(article, "change"), desk.article_form_data(article, language="uk"))
     assert Article.objects.get(pk=article.pk).language == "uk"
+
+
+def test_a_ukrainian_article_gives_its_dates_and_labels_in_ukrainian(client):
+    published = datetime.datetime(2026, 3, 5, 14, 5, tzinfo=datetime.UTC)
+    article = FullArticleFactory(language="uk", headline="Саміт НАТО", published_at=published)
+    Article.objects.filter(pk=article.pk).update(updated_at=published + datetime.timedelta(days=1))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(
+        r'<p class="dateline" lang="uk">\s*Опубліковано <time datetime="2026-03-05T14:05:00\+00:00">'
+        r"5 березня 2026, 14:05 UTC</time>",
+        html,
+    )
+    assert "· Оновлено <time" in html
+    assert '<h2 id="corrections-heading">Виправлення</h2>' in html
+    assert '<h2 id="sources-heading">Джерела</h2>' in html
+    assert '<span class="byline__role">Автор</span>' in html
+    # The rest of the page, and the same story in lists, stay in the site's language.
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+    home = client.get("/").content.decode()
+    assert "5 March 2026, 14:05 UTC" in home and "березня" not in home
+
+
+def test_an_article_in_a_language_without_labels_keeps_the_site_language_for_them(client):
+    published = datetime.datetime(2026, 3, 5, 14, 5, tzinfo=datetime.UTC)
+    article = ArticleFactory(language="ar", published_at=published)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(r'<p class="dateline" lang="en">\s*Published <time [^>]+>5 March 2026, 14:05 UTC</time>', html)
+
+
+def test_the_committed_catalogues_match_their_sources():
+    """Each locale's compiled .mo (what Django reads) says what its .po says: nobody forgot to recompile."""
+    import gettext
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalogues = list(Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/django.po"))
+    assert catalogues
+    for po in catalogues:
+        pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', po.read_text(encoding="utf-8"), re.M)
+        with po.with_suffix(".mo").open("rb") as mo:
+            compiled = gettext.GNUTranslations(mo)
+        assert pairs and all(text for _, text in pairs), f"{po}: untranslated labels"
+        assert {k: compiled.gettext(k) for k, _ in pairs} == dict(pairs), po
+
+
+@pytest.mark.parametrize(
+    ("language", "dateline"),
+    [
+        ("fr", "Publié le <time [^>]+>5 mars 2026 14:05</time>"),
+        ("de", "Veröffentlicht am <time [^>]+>5. März 2026 14:05"),
+    ],
+)
+def test_french_and_german_articles_have_their_labels_too(client, language, dateline):
+    article = ArticleFactory(language=language, published_at=datetime.datetime(2026, 3, 5, 14, 5, tzinfo=datetime.UTC))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert re.search(rf'<p class="dateline" lang="{language}">\s*{dateline}', html)

@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from articles.models import Article, Citation
-from tests.factories import ArticleFactory, CitationFactory, SourceAliasFactory, SourceFactory
+from images.models import Image
+from tests.factories import ArticleFactory, CitationFactory, ImageFactory, SourceAliasFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +70,9 @@ def test_database_refuses_a_published_article_without_a_time():
 
 
 def test_database_refuses_an_image_without_alt_text():
-    article = ArticleFactory()
+    image = ImageFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.filter(pk=article.pk).update(featured_image="articles/2024/12/photo.jpg", image_alt="")
+        Image.objects.filter(pk=image.pk).update(alt_text="")
 
 
 def test_an_article_cites_a_source_once():

@@ -84,7 +84,7 @@ def test_a_merged_tag_leads_to_the_tag_it_was_merged_into(client):
     ArticleFactory(tags=["Kyiv"])
     kiev, kyiv = Tag.objects.get(name="Kiev"), Tag.objects.get(name="Kyiv")
     services.rename_tag(kiev, "Kiev city")
-    services.merge_tags(kyiv, [Tag.objects.get(pk=kiev.pk)])
+    services.merge_tags(kyiv, [Tag.objects.get(pk=kiev.pk)], user=desk.editor())
     assert_moved(client, "/tags/kiev/", "/tags/kyiv/")  # its first address
     assert_moved(client, "/tags/kiev-city/", "/tags/kyiv/")  # and its last
     assert_moved(client, "/feeds/tags/kiev-city/atom/", "/feeds/tags/kyiv/atom/")
@@ -94,7 +94,7 @@ def test_a_merged_source_leads_to_the_source_it_was_merged_into(client):
     keep, duplicate = SourceFactory(name="Reuters"), SourceFactory(name="Thomson Reuters")
     CitationFactory(source=duplicate)
     old = duplicate.slug
-    services.merge_sources(keep, duplicate)
+    services.merge_sources(keep, duplicate, user=desk.editor())
     assert not Source.objects.filter(slug=old).exists()
     assert_moved(client, f"/sources/{old}/", keep.get_absolute_url())
     assert_moved(client, f"/feeds/sources/{old}/rss/", f"/feeds/sources/{keep.slug}/rss/")

@@ -1,5 +1,7 @@
 """The body is the only HTML we render: only the editor's formatting survives, on save and on render."""
 
+import re
+
 import pytest
 
 from articles.models import Article
@@ -67,6 +69,49 @@ def test_headline_and_dek_are_plain_text_on_the_page(client):
     assert "<script>pwnedHeadline" not in html
     assert "&lt;script&gt;pwnedHeadline()&lt;/script&gt; &amp; “quotes”" in html
     assert "&lt;b&gt;not bold&lt;/b&gt; &amp; co" in html
+
+
+FIGURE = (
+    '<figure><img src="/media/images/2026/11/pylons.jpg" alt="Pylons at dusk" width="1200" height="800">'
+    "<figcaption>The northern line. Jane Doe / Agency</figcaption></figure>"
+)
+
+
+def test_a_picture_in_the_body_keeps_its_alt_caption_and_credit_and_loads_lazily():
+    kept = sanitize_html(FIGURE)
+    assert kept.startswith('<figure><img src="/media/images/2026/11/pylons.jpg" alt="Pylons at dusk"')
+    assert 'width="1200" height="800"' in kept and 'loading="lazy"' in kept
+    assert kept.endswith("<figcaption>The northern line. Jane Doe / Agency</figcaption></figure>")
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "javascript:alert(1)",
+        "data:image/svg+xml;base64,PHN2Zz4=",
+        "http://tracker.example/pixel.gif",  # not https
+        "//evil.example/a.png",  # protocol-relative: another site
+        "/media/../admin/secret.png",
+        "/static/../media/x.png",
+        "/admin/logout/",  # same site but not a media file
+    ],
+)
+def test_a_body_image_loads_only_from_our_media_files_or_https(src):
+    assert sanitize_html(f'<p>a</p><img src="{src}" alt="x">') == "<p>a</p>"
+
+
+def test_a_body_image_without_alt_text_is_dropped_and_sizes_must_be_numbers():
+    assert sanitize_html('<p>a</p><img src="https://cdn.example/a.png">') == "<p>a</p>"
+    kept = sanitize_html('<img src="https://cdn.example/a.png" alt="A" width="100%" height="-5" loading="eager">')
+    attributes = dict(re.findall(r'(\w+)="([^"]*)"', kept))
+    assert attributes == {"src": "https://cdn.example/a.png", "alt": "A", "loading": "lazy", "decoding": "async"}
+
+
+def test_the_page_shows_a_body_figure_and_a_hostile_one_is_gone(client):
+    article = ArticleFactory(body=FIGURE + '<img src="x" alt="y" onerror="pwnedImg()">')
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<figure><img src="/media/images/2026/11/pylons.jpg" alt="Pylons at dusk"' in html
+    assert "pwned" not in html
 
 
 @pytest.mark.parametrize(

@@ -177,9 +177,7 @@ def test_the_importer_sees_case_and_normal_form_as_the_same_headline(tmp_path):
 # --- Control characters and daylight saving ---
 
 
-@pytest.mark.parametrize(
-    "field,value", [("headline", "Bell\x07"), ("dek", "Tab\tok but \x0bnot"), ("image_alt", "a\x1bb")]
-)
+@pytest.mark.parametrize("field,value", [("headline", "Bell\x07"), ("dek", "Tab\tok but \x0bnot")])
 def test_control_characters_in_desk_text_are_a_form_error(editor_client, field, value):
     article = ArticleFactory()
     response = editor_client.post(desk.admin_url(article, "change"), desk.article_form_data(article, **{field: value}))

@@ -1,20 +1,19 @@
 """The readers' pages, one by one: what they show, what they escape, how they fail."""
 
 import datetime
-import io
 import json
 import math
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.views.defaults import server_error
-from PIL import Image
 
 from articles.models import Article, Source
 from articles.sitemaps import ArticleSitemap
+from images.renditions import card_image
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -22,9 +21,11 @@ from tests.factories import (
     CitationFactory,
     CorrectionFactory,
     FullArticleFactory,
+    ImageFactory,
     SectionFactory,
     SourceFactory,
     UserFactory,
+    image_bytes,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ HOSTILE = "</script><script>alert(1)</script> & \"quotes\" 'single'"
 
 def page_text(response):
     assert response.status_code == 200, response.status_code
-    return response.content.decode()
+    # Search marks the words that matched; the text around them is what these tests read.
+    return response.content.decode().replace("<mark>", "").replace("</mark>", "")
 
 
 @pytest.fixture
@@ -49,19 +51,25 @@ def test_home_shows_the_lead_story_and_the_latest(client):
     older = ArticleFactory(headline="Older story", published_at=timezone.now() - datetime.timedelta(days=3))
     lead = ArticleFactory(headline="Lead story")
     html = page_text(client.get("/"))
-    assert '<li class="lead">' in html
-    assert html.index(lead.headline) < html.index(older.headline)
+    assert html.index('class="card card--lead') < html.index(lead.headline) < html.index(older.headline)
     assert html.count("<h1") == 1
 
 
+def latest(response):
+    """The "Latest news" list of the front page."""
+    html = page_text(response)
+    return html.split('id="latest-heading"')[1].split("</section>")[0]
+
+
 def test_home_is_paginated_and_a_bad_page_is_a_404(client):
-    for i in range(25):
+    # 1 lead + 4 featured + 3 in the section's block above the list; 40 - 8 = 32 in "Latest news".
+    for i in range(40):
         ArticleFactory(published_at=timezone.now() - datetime.timedelta(hours=i + 1))
     first, second = client.get("/"), client.get("/?page=2")
-    assert first.content.decode().count('<article class="card') == 20
-    assert second.content.decode().count('<article class="card') == 5
+    assert latest(first).count('<article class="card') == 20
+    assert latest(second).count('<article class="card') == 12
     assert 'rel="next" href="?page=2"' in first.content.decode()
-    assert '<li class="lead">' not in second.content.decode()
+    assert "card--lead" not in second.content.decode()
     assert client.get("/?page=3").status_code == 404
     assert client.get("/?page=abc").status_code == 404
 
@@ -277,24 +285,26 @@ def test_hostile_addresses_are_404_or_a_page_never_500(client, url):
 
 
 def test_featured_image_with_alt_text_caption_and_previews(client):
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 4), "navy").save(buffer, "PNG")
-    article = ArticleFactory(
-        featured_image=SimpleUploadedFile("grid.png", buffer.getvalue(), content_type="image/png"),
-        image_alt="Pylons <at> dusk",
-        image_caption="The northern line.",
-        image_credit="Jane Doe / Agency",
+    image = ImageFactory(
+        file=ContentFile(image_bytes((1600, 1000)), name="grid.png"),
+        alt_text="Pylons <at> dusk",
+        caption="The northern line.",
+        credit="Jane Doe / Agency",
     )
+    article = ArticleFactory(featured_image=image)
     html = page_text(client.get(article.get_absolute_url()))
-    url = article.featured_image.url
-    assert f'<img src="{url}" alt="Pylons &lt;at&gt; dusk">' in html
+    assert 'alt="Pylons &lt;at&gt; dusk" fetchpriority="high"' in html
     assert "The northern line." in html and "Jane Doe / Agency" in html
-    assert f'<meta property="og:image" content="http://127.0.0.1:8000{url}">' in html
-    assert '<meta property="og:image:width" content="8">' in html
-    assert '<meta property="og:image:height" content="4">' in html
+    card = card_image(image)
+    assert card.startswith("/media/CACHE/images/") and card.endswith(".jpg")
+    assert f'<meta property="og:image" content="http://127.0.0.1:8000{card}">' in html
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert '<meta property="og:image:height" content="630">' in html
+    assert '<meta property="og:image:alt" content="Pylons &lt;at&gt; dusk">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data["image"] == [{"@type": "ImageObject", "url": f"http://127.0.0.1:8000{url}", "width": 8, "height": 4}]
+    image_object = {"@type": "ImageObject", "url": f"http://127.0.0.1:8000{card}", "width": 1200, "height": 630}
+    assert data["image"] == [image_object]
 
 
 @pytest.mark.parametrize("query", ["москва", "МОСКВА", "Москва мэр", "東京"])

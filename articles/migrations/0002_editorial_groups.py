@@ -5,7 +5,7 @@ from django.db import migrations
 
 NEWSROOM_MODELS = [
     "article", "byline", "citation", "backgroundnote", "correction", "taggedarticle",
-    "section", "author", "source", "sourcealias", "tag",
+    "section", "author", "source", "sourcealias", "tag", "desknote",
 ]  # fmt: skip
 
 REPORTER = [
@@ -14,6 +14,7 @@ REPORTER = [
     "add_citation", "change_citation", "delete_citation", "view_citation",
     "add_backgroundnote", "change_backgroundnote", "delete_backgroundnote", "view_backgroundnote",
     "add_taggedarticle", "change_taggedarticle", "delete_taggedarticle", "view_taggedarticle",
+    "add_desknote", "view_desknote",
     "view_correction", "view_section", "view_author", "view_source", "view_sourcealias", "view_tag",
 ]  # fmt: skip
 

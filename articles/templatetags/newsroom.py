@@ -7,7 +7,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import seo
+from articles import i18n, seo
 
 register = template.Library()
 
@@ -22,6 +22,7 @@ register.filter("http_url", seo.http_url)
 register.filter("news_language", seo.news_language)
 register.filter("xml_text", seo.xml_text)
 register.filter("og_locale", seo.og_locale)
+register.filter("label_language", i18n.label_language)
 register.simple_tag(seo.card_image, name="card_image")
 
 

@@ -13,7 +13,10 @@ AXE = Axe()
 
 @pytest.fixture
 def urls():
-    article = FullArticleFactory(headline="Главная новость:東京 & मुंबई", dek="Контекст <и> детали", tags=["NATO"])
+    article = FullArticleFactory(
+        headline="Главная новость:東京 & मुंबई", dek="Контекст <и> детали", tags=["NATO"], pictured=True, language="uk"
+    )
+    ArticleFactory.create_batch(4, pictured=True, section=article.section, tags=["NATO"])
     CorrectionFactory(article=article, kind="clarification", text="Clarified.")
     ArticleFactory.create_batch(20, tags=["NATO"])
     ArticleFactory(

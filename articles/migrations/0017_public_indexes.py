@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0010_slugs_made_by_the_server"),
+        ("articles", "0016_desk_roles_least_privilege"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,197 @@
+"""Renditions: each library image in the sizes and formats the layouts need, made by django-imagekit.
+
+django-imagekit (https://django-imagekit.readthedocs.io/) generates the renditions when a picture is uploaded
+(make_all), or else the first time a URL is asked for, and keeps them in the default storage under CACHE/images/;
+pilkit's ResizeToFill crops around the image's focal point. Browsers pick the format from <source type> (AVIF,
+then WebP, then JPEG for the rest) and the width from srcset/sizes (https://html.spec.whatwg.org/multipage/images.html#responsive-images).
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import caches
+from django.utils.html import format_html, format_html_join
+from imagekit import ImageSpec, register
+from imagekit.cachefiles import ImageCacheFile
+from pilkit.processors import ResizeToFill
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Format:
+    pillow: str
+    mime: str
+    options: dict
+
+
+# Best first: a browser takes the first <source> whose type it supports; JPEG is the <img> everyone reads.
+FORMATS = (
+    Format("AVIF", "image/avif", {"quality": 50, "speed": 8}),
+    Format("WEBP", "image/webp", {"quality": 75, "method": 4}),
+)
+FALLBACK = Format("JPEG", "image/jpeg", {"quality": 80, "optimize": True, "progressive": True})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where an image appears: the widths to make (px), the aspect ratio to crop to (None keeps the
+    image's own) and the CSS sizes attribute telling the browser how wide it is drawn."""
+
+    widths: tuple
+    sizes: str
+    ratio: tuple | None = None
+
+
+# The sizes match static/css/site.css: the page is 72rem wide at most; the grid changes at 40rem and 64rem.
+LAYOUTS = {
+    # The front page's lead: two thirds of the page on a wide screen, the whole width on a phone.
+    "lead": Layout((480, 800, 1200), "(min-width: 64rem) 46rem, 100vw", (16, 9)),
+    # Featured and section-block cards: a column of the grid.
+    "card": Layout((320, 480, 640), "(min-width: 64rem) 22rem, (min-width: 40rem) 50vw, 100vw", (3, 2)),
+    # The featured stories beside the lead: a small picture beside each headline.
+    "featured": Layout((160, 320, 480), "9rem", (3, 2)),
+    # The small picture beside a card in a list.
+    "thumb": Layout((160, 320), "8rem", (3, 2)),
+    # The article's own picture: the story column, uncropped.
+    "story": Layout((480, 800, 1200, 1600), "(min-width: 46rem) 42rem, 100vw"),
+    # Open Graph / Twitter cards and JSON-LD: 1.91:1 at 1200 px wide, as Facebook and X recommend.
+    "social": Layout((1200,), "1200px", (1200, 630)),
+}
+CACHE_SECONDS = 3600
+
+
+class Rendition(ImageSpec):
+    """One size of one image in one format, cropped to ``width`` x ``height`` around ``anchor``."""
+
+    def __init__(self, source, width, height, anchor, image_format):
+        self.processors = [ResizeToFill(width, height, anchor=anchor)]
+        self.format = image_format.pillow
+        self.options = image_format.options
+        super().__init__(source=source)
+
+
+# imagekit runs its cache-file strategy (make the file when its URL is first needed) for registered specs only.
+register.generator("images:rendition", Rendition)
+
+
+def _sizes(image, layout):
+    """[(width, height)] in pixels for ``image`` in ``layout``, never wider than the original."""
+    ratio = layout.ratio or (image.width, image.height)
+    # Every layout width the original can fill, and the original's own width when it falls between two.
+    widths = sorted({w for w in layout.widths if w < image.width} | {min(image.width, max(layout.widths))})
+    return [(w, max(1, round(w * ratio[1] / ratio[0]))) for w in widths]
+
+
+def _url(image, size, image_format):
+    return ImageCacheFile(Rendition(image.file, *size, image.anchor, image_format)).url
+
+
+def _srcset(image, sizes, image_format):
+    return ", ".join(f"{_url(image, size, image_format)} {size[0]}w" for size in sizes)
+
+
+def _usable(image):
+    return bool(image and image.file and image.width and image.height)
+
+
+def _cache_key(image, name):
+    # The file name changes on a new upload and the focal point changes the crop: both are in the key.
+    return f"rendition:{image.pk}:{image.file.name}:{image.focal_x}:{image.focal_y}:{name}"
+
+
+def picture(image, layout_name, *, eager=False, alt=None):
+    """A <picture> for ``image`` (an images.models.Image) in the layout ``layout_name`` (a key of LAYOUTS).
+
+    Lazy-loaded unless ``eager`` (the one image above the fold, which the browser should fetch first). ``alt``
+    replaces the library's alt text (a picture in a body keeps what its editor wrote there). Returns
+    "" when the image is missing or cannot be read, so a broken upload never breaks a page.
+    """
+    urls = _rendition_urls(image, layout_name)
+    if not urls:
+        return ""
+    layout = LAYOUTS[layout_name]
+    sources = format_html_join(
+        "",
+        '<source type="{}" srcset="{}" sizes="{}">',
+        ((mime, srcset, layout.sizes) for mime, srcset in urls["sources"]),
+    )
+    # Above the fold the browser should fetch it first; below, only as it scrolls into view.
+    loading = ("fetchpriority", "high") if eager else ("loading", "lazy")
+    return format_html(
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {}="{}" decoding="async">'
+        "</picture>",
+        sources,
+        urls["src"],
+        urls["srcset"],
+        layout.sizes,
+        urls["width"],
+        urls["height"],
+        image.alt_text if alt is None else alt,
+        *loading,
+    )
+
+
+def _rendition_urls(image, layout_name):
+    """The URLs of ``image``'s renditions for a layout, cached: one cache read per picture on a page."""
+    if not _usable(image):
+        return None
+    key = _cache_key(image, layout_name)
+    cache = caches["renditions"]
+    urls = cache.get(key)
+    if urls is None:
+        sizes = _sizes(image, LAYOUTS[layout_name])
+        try:
+            urls = {
+                "sources": [(f.mime, _srcset(image, sizes, f)) for f in FORMATS],
+                "src": _url(image, sizes[-1], FALLBACK),
+                "srcset": _srcset(image, sizes, FALLBACK),
+                "width": sizes[-1][0],
+                "height": sizes[-1][1],
+            }
+        except (OSError, ValueError, ImageSpec.MissingSource):
+            logger.warning("No renditions for image %s (%s)", image.pk, image.file.name, exc_info=True)
+            return None
+        cache.set(key, urls, CACHE_SECONDS)
+    return urls
+
+
+def card_image(image):
+    """The site-relative URL of ``image``'s social-card rendition (JPEG, 1200 x 630 or smaller), or "".
+
+    For og:image, twitter:image and JSON-LD ``image``; make it absolute with articles.seo.absolute_url.
+    """
+    if not _usable(image):
+        return ""
+    key = _cache_key(image, "social")
+    cache = caches["renditions"]
+    url = cache.get(key)
+    if url is None:
+        try:
+            url = _url(image, _sizes(image, LAYOUTS["social"])[0], FALLBACK)
+        except (OSError, ValueError, ImageSpec.MissingSource):
+            logger.warning("No social rendition for image %s", image.pk, exc_info=True)
+            return ""
+        cache.set(key, url, CACHE_SECONDS)
+    return url
+
+
+def make_all(image):
+    """Make every rendition of ``image`` now (on upload, or by ``manage.py make_renditions``), so no reader waits.
+
+    Returns the number of layouts done; 0 if the image cannot be read.
+    """
+    done = sum(1 for name in LAYOUTS if name != "social" and _rendition_urls(image, name))
+    return done + bool(card_image(image))
+
+
+def social_card(image):
+    """``image``'s social card as {"url": site-relative URL, "width", "height" (px), "alt"}, or None.
+
+    The shape of articles.seo.card_image, which makes the URL absolute and falls back to the site's image.
+    """
+    url = card_image(image)
+    if not url:
+        return None
+    width, height = _sizes(image, LAYOUTS["social"])[0]
+    return {"url": url, "width": width, "height": height, "alt": image.alt_text}

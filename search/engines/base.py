@@ -1,0 +1,66 @@
+from django.db import connections
+from django.db.models import BooleanField, Expression, F
+
+
+class MatchIn(Expression):
+    """``<article pk> IN (<engine's subquery>)`` as a filter condition.
+
+    ``scan=True`` writes the pk as ``(pk + 0)``: SQLite then walks the article index of the other conditions
+    (status and publication time, in date order) and probes the matches, instead of looking up every match
+    by primary key: the fast plan when the matches are many and the page wants the newest few.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, sql, params, *, scan=False, column=None):
+        super().__init__()
+        self.sql, self.params, self.scan = sql, list(params), scan
+        self.column = column if column is not None else F("pk")
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        if self.scan:
+            column = f"({column} + 0)"
+        # The query text travels as a parameter; the SQL around it is the engine's own constant.
+        return f"{column} IN ({self.sql})", [*params, *self.params]
+
+
+class Engine:
+    """What every engine does. Rows to write are ``(article_id, headline, meta, body)``, each a token list."""
+
+    def __init__(self, using="default"):
+        self.using = using
+
+    def write(self, rows):
+        raise NotImplementedError
+
+    def remove(self, article_ids):
+        raise NotImplementedError
+
+    def match_sql(self, query, *, headline_only=False):
+        """``(sql, params)`` selecting the ids of articles matching ``query`` (one column), or None."""
+        raise NotImplementedError
+
+    def match(self, query, *, headline_only=False, scan=False):
+        """A filter condition on Article for the matches of ``query``; None when it has nothing to match."""
+        found = self.match_sql(query, headline_only=headline_only)
+        return MatchIn(*found, scan=scan and self.vendor == "sqlite") if found else None
+
+    def count(self, query):
+        """How many articles match ``query``, drafts included: one read of the index, no join."""
+        found = self.match_sql(query)
+        if not found:
+            return 0
+        with self.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({found[0]}) AS matches", found[1])  # noqa: S608  (constant SQL)
+            return cursor.fetchone()[0]
+
+    def cursor(self):
+        return connections[self.using].cursor()

@@ -1,0 +1,76 @@
+"""PostgreSQL: weighted ``tsvector`` columns with GIN indexes on ``search_searchentry``.
+
+``document`` holds every token with its position and weight (A headline, B dek/tags/section/bylines/sources,
+C body); ``headline_document`` the headline alone, for the cheap "matches in the headline" ranking pass.
+Both are written as tsvector literals from the tokens of :mod:`search.text`, and queries are tsquery
+literals (``&``, ``|``, ``!``, ``<->`` for phrases, ``:*`` for prefixes; the tree websearch_to_tsquery would
+build), so PostgreSQL's parser and dictionaries never re-split a token and both databases hold the same
+tokens (https://www.postgresql.org/docs/current/datatype-textsearch.html). The columns and indexes are
+created by migration ``search.0001_initial`` on PostgreSQL only, with the ``unaccent`` extension.
+"""
+
+from .base import Engine
+
+MAX_POSITION = 16383  # PostgreSQL's limit; later words share it (phrases that far in may then miss)
+MAX_POSITIONS_PER_TOKEN = 255
+FIELD_GAP = 2  # no phrase spans two fields, as with FTS5's columns
+
+
+def _quote(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(*fields):
+    """A tsvector literal of token lists, one per weight A, B, C: ``'kyiv':1A,9C 'talk':2A``."""
+    positions, position = {}, 0
+    for weight, tokens in zip("ABC", fields, strict=False):
+        for token in tokens:
+            position = min(position + 1, MAX_POSITION)
+            entries = positions.setdefault(token, [])
+            if len(entries) < MAX_POSITIONS_PER_TOKEN:
+                entries.append(f"{position}{weight}")
+        position += FIELD_GAP
+    return " ".join(f"{_quote(token)}:{','.join(entries)}" for token, entries in positions.items())
+
+
+def _lexeme(token, prefix):
+    return _quote(token) + (":*" if prefix else "")
+
+
+def _phrase(phrase):
+    return "(" + " <-> ".join(_lexeme(token, prefix) for token, prefix in phrase.tokens) + ")"
+
+
+def tsquery(query):
+    """The tsquery literal of ``query``, e.g. ``('negoti') & (('kyiv') | ('kiev')) & !('draft')``."""
+    parts = ["(" + " | ".join(_phrase(p) for p in group) + ")" for group in query.required]
+    parts += ["!" + _phrase(p) for p in query.excluded]
+    return " & ".join(parts)
+
+
+class PostgreSQLEngine(Engine):
+    vendor = "postgresql"
+
+    def write(self, rows):
+        with self.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE search_searchentry SET document = %s::tsvector, headline_document = %s::tsvector "
+                "WHERE article_id = %s",
+                [(tsvector(h, m, b), tsvector(h), pk) for pk, h, m, b in rows],
+            )
+
+    def remove(self, article_ids):
+        pass  # the rows are search_searchentry's own, deleted with it
+
+    def clear(self):
+        pass
+
+    def match_sql(self, query, *, headline_only=False):
+        if not query:
+            return None
+        if headline_only:
+            positive = type(query)(required=query.required)
+            return "SELECT article_id FROM search_searchentry WHERE headline_document @@ %s::tsquery", [
+                tsquery(positive)
+            ]
+        return "SELECT article_id FROM search_searchentry WHERE document @@ %s::tsquery", [tsquery(query)]

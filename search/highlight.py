@@ -1,0 +1,50 @@
+"""Snippets: the passage of an article that matched, escaped, with the matching words in ``<mark>``."""
+
+from django.utils.html import format_html, format_html_join
+
+from .text import WORD_RE, normalize
+
+SNIPPET_CHARS = 240
+LEAD_CHARS = 60  # context shown before the first match
+
+
+class Highlighter:
+    """Finds the words of a text that match a query's words and phrases (excluded words are never shown)."""
+
+    def __init__(self, query):
+        tokens = [token for phrase in query.phrases for token in phrase.tokens]
+        self.exact = {token for token, prefix in tokens if not prefix}
+        self.prefixes = tuple(token for token, prefix in tokens if prefix)
+
+    def _matches(self, word):
+        token = normalize(word)[0]
+        return bool(token) and (token in self.exact or (bool(self.prefixes) and token.startswith(self.prefixes)))
+
+    def spans(self, text):
+        return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if self._matches(m.group())]
+
+    def highlight(self, text, spans=None, start=0, end=None):
+        """``text[start:end]`` escaped, with the matched words marked. Returns safe HTML."""
+        end = len(text) if end is None else end
+        spans = self.spans(text) if spans is None else spans
+        pieces, position = [], start
+        for left, right in spans:
+            if left < start or right > end:
+                continue
+            pieces.append((text[position:left], text[left:right]))
+            position = right
+        return format_html("{}{}", format_html_join("", "{}<mark>{}</mark>", pieces), text[position:end])
+
+    def snippet(self, text, size=SNIPPET_CHARS):
+        """About ``size`` characters of ``text`` around its first match, with … where it was cut; "" if none."""
+        spans = self.spans(text)
+        if not spans:
+            return ""
+        start = max(0, spans[0][0] - LEAD_CHARS)
+        if start:
+            start = text.find(" ", start, spans[0][0]) + 1 or spans[0][0]
+        end = min(len(text), start + size)
+        if end < len(text):
+            end = text.rfind(" ", spans[0][1], end) if text.rfind(" ", spans[0][1], end) > 0 else end
+        html = self.highlight(text, spans, start, end)
+        return format_html("{}{}{}", "… " if start else "", html, " …" if end < len(text) else "")

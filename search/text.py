@@ -1,0 +1,127 @@
+"""Words as the index sees them: visible text out of HTML, folded, stemmed. Indexing and queries share it.
+
+One function, :func:`normalize`, turns a word as written into the token stored in (and looked up in) the
+index, on SQLite and PostgreSQL alike, so both databases hold the same tokens and give the same results:
+
+- case and accents are folded in every script (NFKD, combining marks dropped, Unicode case folding), as
+  SQLite's ``unicode61 remove_diacritics 2`` tokenizer and PostgreSQL's ``unaccent`` + ``lower`` do;
+- ' and ’ are the same, and an apostrophe or ``&`` inside a word joins it (``Mayor’s``, ``AT&T``);
+- Latin-script words are stemmed with the Snowball English stemmer (``negotiations`` -> ``negoti``), the
+  algorithm of PostgreSQL's ``english`` configuration (https://snowballstem.org/algorithms/english/stemmer.html);
+- Cyrillic words lose a common Ukrainian/Russian inflectional ending (``ПриватБанку`` -> ``приватбанк``) and
+  are looked up by prefix, so a word finds its other endings by its stem. Words of other scripts are folded and
+  looked up by prefix too (CJK text often has no spaces between words).
+"""
+
+import functools
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import snowballstemmer
+
+# Letters and digits of every script plus the combining marks that belong inside words (Latin, Cyrillic,
+# Hebrew, Arabic, Indic, Thai), so a word with a mark stays one word.
+_WORD_CHAR = (
+    r"[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    r"\u0900-\u0dff\u0e31-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+# A word: word characters, possibly joined by an apostrophe or an ampersand (Mayor's, AT&T, обов'язок).
+WORD_RE = re.compile(rf"(?:{_WORD_CHAR})+(?:['’ʼ&](?:{_WORD_CHAR})+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+# Common inflectional endings of Ukrainian and Russian, after folding (й -> и, ї -> і, ё -> е), longest first.
+_CYRILLIC_ENDINGS = sorted(
+    {
+        "ями", "ами", "ого", "ому", "ими", "ыми", "его", "ему", "ієї", "ии", "іи", "ои", "еи", "ах", "ях",
+        "ам", "ям", "ом", "ем", "ою", "ею", "ов", "ев", "ів", "их", "ых", "ім", "ым", "им", "ую", "юю",
+        "ая", "яя", "ое", "ее", "а", "я", "о", "е", "у", "ю", "і", "и", "ы", "ь",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+MIN_STEM = 3  # a Cyrillic stem keeps at least this many letters
+MAX_TOKEN = 100  # longer "words" (pasted hashes, base64) are not words; PostgreSQL refuses lexemes over 2 KB
+MAX_TOKENS = 100_000  # per field; keeps a PostgreSQL tsvector far below its 1 MB limit
+
+_english = snowballstemmer.stemmer("english")
+
+
+class _TextExtractor(HTMLParser):
+    """The text a reader sees: character data only, block boundaries as line breaks."""
+
+    BLOCKS = {"p", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "pre",
+              "figure", "figcaption", "div", "tr", "td", "th"}  # fmt: skip
+    SKIP = {"script", "style", "template"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts, self._skipping = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    """The visible text of an HTML fragment: tags and attributes dropped (never ``href``), entities
+    unescaped (``AT&amp;T`` -> ``AT&T``), blocks separated by newlines, runs of spaces collapsed."""
+    if "<" not in (markup or "") and "&" not in (markup or ""):
+        return " ".join((markup or "").split())
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in html.unescape("".join(parser.parts)).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def fold(word: str) -> str:
+    """Case- and accent-folded NFC text: ``Ÿ́ÉCOLE`` -> ``yecole``, ’ -> '."""
+    word = word.translate(_APOSTROPHES)
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return word.casefold()
+
+
+def _cyrillic(word):
+    return "\u0400" <= word[0] <= "\u04ff"
+
+
+@functools.lru_cache(maxsize=65536)
+def normalize(word: str) -> tuple[str, bool]:
+    """The index token of one word as written, and whether a query should match it by prefix.
+
+    ``"Negotiations"`` -> ``("negoti", False)``; ``"ПриватБанку"`` -> ``("приватбанк", True)``; a word of
+    punctuation only -> ``("", False)``.
+    """
+    folded = fold(word)
+    if len(folded) > MAX_TOKEN:
+        return "", False
+    if folded.isascii():
+        return _english.stemWord(folded).replace("'", "").replace("&", ""), False
+    folded = folded.replace("'", "").replace("&", "")
+    if folded and _cyrillic(folded):
+        for ending in _CYRILLIC_ENDINGS:
+            if folded.endswith(ending) and len(folded) - len(ending) >= MIN_STEM:
+                return folded[: -len(ending)], True
+    return folded, True
+
+
+def tokens(text: str) -> list[str]:
+    """The index tokens of ``text``, in order (positions matter for phrases)."""
+    found = (normalize(m.group())[0] for m in WORD_RE.finditer(text or ""))
+    return [token for token in found if token][:MAX_TOKENS]

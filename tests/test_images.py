@@ -1,0 +1,274 @@
+"""The picture library: uploads checked by content, EXIF removed, renditions in the sizes and formats pages need."""
+
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import Image as PILImage
+
+from images.models import Image
+from images.renditions import LAYOUTS, card_image, picture
+from tests import desk
+from tests.factories import ArticleFactory, ImageFactory, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(desk.editor())
+    return client
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def jpeg_with_gps(size=(80, 40), orientation=None):
+    exif = PILImage.Exif()
+    exif[0x010F] = "CameraMaker"
+    exif[GPS_IFD] = {1: "N", 2: (50.0, 27.0, 1.5), 3: "E", 4: (30.0, 31.0, 2.5)}
+    if orientation:
+        exif[ORIENTATION] = orientation
+    return image_bytes(size, "red", "JPEG", exif=exif.tobytes())
+
+
+def stored(image):
+    return PILImage.open(default_storage.open(image.file.name))
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"<?php system($_GET['c']); ?>", "photo.jpg"),
+        (b"%PDF-1.4 not a picture", "scan.png"),
+        (image_bytes()[:40], "truncated.png"),
+        (b"", "empty.jpg"),
+    ],
+)
+def test_only_real_images_are_accepted_whatever_their_name(editor_client, data, name):
+    response = editor_client.post(
+        desk.admin_url(Image, "add"), {"file": upload(data, name), "alt_text": "A photo", "focal_x": 50, "focal_y": 50}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["file"]
+    assert response.context["adminform"].form["alt_text"].value() == "A photo"  # the input is kept
+    assert not Image.objects.exists()
+
+
+def test_a_disguised_file_is_refused_by_the_model_too():
+    image = Image(file=upload(b"GIF89a but not really", "fake.gif"), alt_text="x")
+    with pytest.raises(ValidationError) as error:
+        image.full_clean()
+    assert "is not an image (its content was checked, not its name)" in str(error.value)
+
+
+def test_too_many_bytes_or_pixels_are_refused_with_the_limit(settings):
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 1_000
+    big = Image(file=upload(image_bytes((400, 400), "white", "BMP"), "big.bmp"), alt_text="x")
+    with pytest.raises(ValidationError, match=r"“big.bmp” is 0.5 MB; the limit is 0.0 MB"):
+        big.full_clean()
+    settings.NEWSROOM_IMAGE_MAX_BYTES = 10_000_000
+    settings.NEWSROOM_IMAGE_MAX_PIXELS = 1_000
+    wide = Image(file=upload(image_bytes((100, 20)), "wide.png"), alt_text="x")
+    with pytest.raises(ValidationError, match=r"100 × 20 pixels; the limit is 0.001 megapixels"):
+        wide.full_clean()
+
+
+def test_a_format_browsers_cannot_show_is_refused():
+    tiff = Image(file=upload(image_bytes(image_format="TIFF"), "scan.tif"), alt_text="x")
+    with pytest.raises(ValidationError, match="is a TIFF image; upload JPEG, PNG, WebP, GIF or AVIF"):
+        tiff.full_clean()
+
+
+def test_location_and_camera_data_are_stripped_and_the_rotation_applied(editor_client):
+    data = jpeg_with_gps((80, 40), orientation=6)  # 6: the camera was turned; show it rotated 90°
+    with PILImage.open(io.BytesIO(data)) as original:
+        assert original.getexif().get_ifd(GPS_IFD)
+    response = editor_client.post(
+        desk.admin_url(Image, "add"),
+        {
+            "file": upload(data),
+            "alt_text": "Crowd",
+            "caption": "Kyiv",
+            "credit": "Jane Doe",
+            "focal_x": 30,
+            "focal_y": 60,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    image = Image.objects.get()
+    with stored(image) as saved:
+        assert saved.format == "JPEG"
+        assert not saved.getexif().get_ifd(GPS_IFD)
+        assert len(saved.getexif()) == 0
+        assert "exif" not in saved.info
+        assert saved.size == (40, 80)
+    assert (image.width, image.height) == (40, 80)
+    assert image.uploaded_by.username == "editor"
+
+
+def test_focal_point_is_in_percent(editor_client):
+    response = editor_client.post(
+        desk.admin_url(Image, "add"),
+        {"file": upload(image_bytes(), "a.png"), "alt_text": "A", "focal_x": 101, "focal_y": 50},
+    )
+    assert "Ensure this value is less than or equal to 100." in response.content.decode()
+    assert not Image.objects.exists()
+
+
+def test_the_library_is_searched_by_caption_or_credit(editor_client):
+    ImageFactory(caption="Pylons at dusk", credit="Jane Doe / Reuters")
+    ImageFactory(caption="A harbour", credit="Ivan Petrenko / Ukrinform")
+    url = desk.admin_url(Image, "changelist")
+    assert editor_client.get(url, {"q": "pylons"}).context["cl"].result_count == 1
+    assert editor_client.get(url, {"q": "ukrinform"}).context["cl"].result_count == 1
+    assert editor_client.get(url, {"q": "nothing"}).context["cl"].result_count == 0
+
+
+def test_a_picture_offers_avif_webp_and_jpeg_in_every_width_that_fits():
+    image = ImageFactory(file=ContentFile(image_bytes((1000, 800)), name="wide.png"), alt_text='Pylons "at" dusk')
+    html = picture(image, "card")
+    assert html.startswith("<picture>") and html.endswith("</picture>")
+    types = re.findall(r'<source type="([^"]+)"', html)
+    assert types == ["image/avif", "image/webp"]
+    assert f'sizes="{LAYOUTS["card"].sizes}"' in html
+    # 320, 480 and 640 wide at 3:2; the <img> is the widest JPEG with its real size, loaded lazily.
+    for width in (320, 480, 640):
+        assert html.count(f" {width}w") == 3
+    assert 'width="640" height="427" alt="Pylons &quot;at&quot; dusk" loading="lazy"' in html
+    urls = set(re.findall(r"(/media/[^\s\",]+)", html))
+    assert len(urls) == 9  # 3 widths x 3 formats, all made and stored
+    formats = set()
+    for url in urls:
+        with default_storage.open(url.removeprefix("/media/")) as handle, PILImage.open(handle) as made:
+            formats.add(made.format)
+            assert made.width in (320, 480, 640)
+            assert abs(made.width / made.height - 1.5) < 0.01
+    assert formats == {"AVIF", "WEBP", "JPEG"}
+
+
+def test_renditions_are_never_wider_than_the_original_and_the_first_image_loads_at_once():
+    image = ImageFactory(file=ContentFile(image_bytes((400, 300)), name="small.png"))
+    html = picture(image, "story", eager=True)
+    assert " 480w" not in html and " 400w" in html
+    assert 'width="400" height="300"' in html
+    assert 'fetchpriority="high"' in html and "loading=" not in html
+
+
+@pytest.mark.parametrize(("focal_x", "colour"), [(0, (255, 0, 0)), (100, (0, 0, 255))])
+def test_crops_keep_the_focal_point(focal_x, colour):
+    source = PILImage.new("RGB", (1600, 400), "red")
+    source.paste((0, 0, 255), (800, 0, 1600, 400))
+    buffer = io.BytesIO()
+    source.save(buffer, "PNG")
+    image = ImageFactory(file=ContentFile(buffer.getvalue(), name="halves.png"), focal_x=focal_x)
+    url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
+    with default_storage.open(url) as handle, PILImage.open(handle) as crop:
+        assert crop.size == (640, 427)
+        middle = crop.convert("RGB").getpixel((320, 213))
+    assert all(abs(a - b) < 40 for a, b in zip(middle, colour, strict=True))
+
+
+def test_a_missing_file_shows_no_picture_and_never_breaks_the_page(client):
+    image = ImageFactory()
+    default_storage.delete(image.file.name)
+    article = ArticleFactory(featured_image=image)
+    assert picture(image, "card") == ""
+    assert card_image(image) == ""
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "<picture>" not in response.content.decode()
+    assert client.get("/").status_code == 200
+
+
+def test_the_social_card_is_a_jpeg_of_1200_by_630():
+    image = ImageFactory(file=ContentFile(image_bytes((2400, 1600)), name="big.png"))
+    url = card_image(image)
+    with default_storage.open(url.removeprefix("/media/")) as handle, PILImage.open(handle) as card:
+        assert (card.format, card.size) == ("JPEG", (1200, 630))
+
+
+def test_an_image_used_by_an_article_cannot_be_deleted_from_under_it():
+    from django.db.models import ProtectedError
+
+    article = ArticleFactory(pictured=True)
+    with pytest.raises(ProtectedError):
+        article.featured_image.delete()
+
+
+def test_pictures_are_served_with_debug_off_and_renditions_cached_for_good(client, settings):
+    settings.DEBUG = False
+    image = ImageFactory(file=ContentFile(image_bytes((700, 500)), name="served.png"))
+    original = client.get(image.file.url)
+    assert original.status_code == 200 and original["Content-Type"] == "image/png"
+    assert original["Cache-Control"] == "public, max-age=3600"
+    rendition = client.get(re.search(r'<img src="([^"]+)"', picture(image, "card")).group(1))
+    assert rendition.status_code == 200 and rendition["Content-Type"] == "image/jpeg"
+    assert rendition["Cache-Control"] == "public, max-age=31536000, immutable"
+    for bad in ("/media/../newsroom/settings.py", "/media/%2e%2e/manage.py", "/media/nothing.png"):
+        assert client.get(bad).status_code in (400, 404), bad
+    assert client.post(image.file.url).status_code == 405
+
+
+def rendition_files():
+    root = default_storage.path("CACHE")
+    import os
+
+    return sorted(os.path.join(d, f) for d, _, files in os.walk(root) for f in files)
+
+
+def test_an_upload_makes_every_rendition_so_no_reader_waits(django_capture_on_commit_callbacks, settings):
+    settings.NEWSROOM_RENDITIONS_ON_UPLOAD = True
+    with django_capture_on_commit_callbacks(execute=True):
+        image = ImageFactory(file=ContentFile(image_bytes((700, 500)), name="fresh.png"))
+    made = rendition_files()
+    # lead 480; card 320, 480, 640; thumb 160, 320; story 480, 700: 8 sizes x 3 formats, and the social card.
+    assert len(made) == 8 * 3 + 1
+    assert picture(image, "card").count("/media/CACHE/") == 9 + 1  # three srcsets of three, and the src
+
+
+def test_make_renditions_fills_in_images_that_have_none(capsys):
+    from django.core.management import call_command
+
+    image = ImageFactory(file=ContentFile(image_bytes((200, 100)), name="old.png"))
+    broken = ImageFactory()
+    default_storage.delete(broken.file.name)
+    assert rendition_files() == []
+    call_command("make_renditions")
+    out, err = capsys.readouterr()
+    assert f"{image.file.name}: ok" in out and f"{broken.file.name}: cannot be read" in out
+    assert f"1 image(s) could not be read: {broken.pk}" in err
+    assert len(rendition_files()) > 5
+
+
+def test_a_library_picture_in_the_body_is_served_responsively_with_the_editors_alt(client):
+    image = ImageFactory(file=ContentFile(image_bytes((1000, 600)), name="inline.png"), alt_text="Library alt")
+    body = (
+        f'<p>Before.</p><figure><img src="{image.file.url}" alt="The river &amp; the bridge">'
+        "<figcaption>The bridge. Jane Doe</figcaption></figure>"
+        '<figure><img src="https://cdn.example.org/chart.png" alt="A chart"></figure>'
+    )
+    article = ArticleFactory(body=body)
+    plain = ArticleFactory()
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = html.split("<figure>")[1]
+    assert figure.startswith('<picture><source type="image/avif"')
+    assert 'width="1000" height="600" alt="The river &amp; the bridge" loading="lazy"' in figure
+    assert "<figcaption>The bridge. Jane Doe</figcaption>" in figure
+    assert 'src="https://cdn.example.org/chart.png"' in html  # not ours: left as it is
+    # One query finds every library picture of the body; a body without any makes none.
+    with CaptureQueriesContext(connection) as with_pictures:
+        client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as without:
+        client.get(plain.get_absolute_url())
+    assert len(with_pictures) == len(without) + 1

@@ -1,0 +1,439 @@
+"""Search: word forms, apostrophes, phrases, markup, scripts, operators, hostile input, visibility, ranking,
+snippets, facets, the desk, and an index that follows every kind of change. Runs on SQLite and PostgreSQL."""
+
+import datetime
+import html
+import re
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles import services
+from articles.models import Article, Section, Source, SourceAlias, Tag
+from search.indexing import entry_for
+from search.models import SearchEntry
+from search.query import parse
+from search.text import normalize, visible_text
+from tests import desk
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    BackgroundNoteFactory,
+    BylineFactory,
+    CitationFactory,
+    FullArticleFactory,
+    SectionFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, q, **params):
+    """Headlines on the search page, in order (marks removed)."""
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200
+    page = response.content.decode()
+    headlines = re.findall(r'class="card__headline"[^>]*><a href="[^"]+">(.*?)</a>', page)
+    return [html.unescape(re.sub(r"</?mark>", "", h)) for h in headlines]
+
+
+# --- word forms, apostrophes, phrases, markup, scripts ---------------------------------------------
+
+
+def test_english_word_forms_match(client):
+    ArticleFactory(headline="Talks", body="<p>The negotiation went on all night.</p>")
+    assert found(client, "negotiations") == ["Talks"]
+    assert found(client, "NEGOTIATING") == ["Talks"]
+
+
+@pytest.mark.parametrize("query", ["Mayor's", "Mayor’s", "mayor’s budget", "mayor"])
+@pytest.mark.parametrize("text", ["The Mayor’s budget", "The Mayor's budget"])
+def test_typed_and_typographic_apostrophes_are_the_same(client, query, text):
+    ArticleFactory(headline=text)
+    assert found(client, query) == [text]
+
+
+@pytest.mark.parametrize("query", ['"north atlantic council"', "“north atlantic council”", "„north atlantic council“"])
+def test_quoted_phrases_straight_or_curly(client, query):
+    ArticleFactory(headline="Meeting", body="<p>The North Atlantic Council met.</p>")
+    ArticleFactory(headline="Scattered", body="<p>The council of the north, on the Atlantic.</p>")
+    assert found(client, query) == ["Meeting"]
+    assert sorted(found(client, "north atlantic council")) == ["Meeting", "Scattered"]
+
+
+def test_ampersand_inside_a_word_and_entities(client):
+    ArticleFactory(headline="Telecoms", body="<p>AT&amp;T bought a rival.</p>")
+    assert found(client, "AT&T") == ["Telecoms"]
+    assert found(client, "at&t rival") == ["Telecoms"]
+
+
+def test_markup_is_never_searched(client):
+    ArticleFactory(headline="Links", body='<p><a href="https://example.org/secretword" title="tooltip">a link</a></p>')
+    assert found(client, "href") == []
+    assert found(client, "secretword") == []
+    assert found(client, "link") == ["Links"]
+
+
+@pytest.mark.parametrize("query", ["приватбанк", "ПРИВАТБАНК", "ПриватБанку", "приватбанком"])
+def test_cyrillic_case_and_endings(client, query):
+    ArticleFactory(headline="Банки", body="<p>Клієнти ПриватБанку скаржаться.</p>", language="uk")
+    ArticleFactory(headline="Інше", body="<p>Новини.</p>", language="uk")
+    assert found(client, query) == ["Банки"]
+
+
+def test_ukrainian_word_finds_other_endings_by_its_stem(client):
+    ArticleFactory(headline="Переговори тривають", language="uk")
+    ArticleFactory(headline="Після переговорів", language="uk")
+    ArticleFactory(headline="Дощ", language="uk")
+    assert sorted(found(client, "переговорах")) == ["Переговори тривають", "Після переговорів"]
+
+
+def test_accents_fold(client):
+    ArticleFactory(headline="Café society", body="<p>Über alles in Zürich.</p>")
+    assert found(client, "cafe") == ["Café society"]
+    assert found(client, "zurich uber") == ["Café society"]
+
+
+# --- operators ---------------------------------------------------------------------------------------
+
+
+def test_exclusion_and_or(client):
+    ArticleFactory(headline="Kyiv talks")
+    ArticleFactory(headline="Kiev talks")
+    ArticleFactory(headline="Kyiv weather")
+    assert sorted(found(client, "talks kyiv OR kiev")) == ["Kiev talks", "Kyiv talks"]
+    assert found(client, "kyiv -talks") == ["Kyiv weather"]
+    assert found(client, 'kyiv -"kyiv talks"') == ["Kyiv weather"]
+    assert sorted(found(client, "kyiv OR kiev -weather")) == ["Kiev talks", "Kyiv talks"]
+
+
+def test_parser_shapes():
+    query = parse('Flood "river Rhine" -dam warning OR alert “unclosed')
+    assert [[p.tokens for p in group] for group in query.required] == [
+        [(("flood", False),)],
+        [(("river", False), ("rhine", False))],
+        [(("warn", False),), (("alert", False),)],
+        [(("unclos", False),)],
+    ]
+    assert [p.tokens for p in query.excluded] == [(("dam", False),)]
+    assert not parse('"&|!:*()') and not parse("-only -exclusions") and not parse("")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "x" * 5000,
+        '"&|!:*()',
+        "&",
+        "*",
+        "a\x00b",
+        "'; DROP TABLE articles_article; --",
+        "' OR 1=1 --",
+        'unbalanced "quote',
+        '"""',
+        "NEAR(a b)",
+        "AND OR NOT",
+        "{headline}: x",
+        "a:* & !b <-> c",
+        "-",
+        "--",
+        "OR",
+        "\\",
+        "🙂",
+        " ".join(["word"] * 100),
+    ],
+)
+def test_hostile_queries_never_fail(client, query):
+    ArticleFactory(headline="Something")
+    response = client.get("/search/", {"q": query})
+    assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(
+    "params", [{"year": "abc"}, {"tag": "<script>"}, {"sort": "random"}, {"page": "999"}, {"page": "x"}, {"year": "0"}]
+)
+def test_bad_parameters_are_a_form_error_or_404(client, params):
+    ArticleFactory(headline="Something")
+    response = client.get("/search/", {"q": "something", **params})
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert 'class="error"' in response.content.decode()
+
+
+# --- visibility ----------------------------------------------------------------------------------------
+
+
+def test_drafts_and_scheduled_articles_are_never_found_publicly(client):
+    ArticleFactory(headline="Secret draft plan", draft=True)
+    ArticleFactory(headline="Secret review plan", review=True)
+    ArticleFactory(headline="Secret scheduled plan", scheduled=True)
+    ArticleFactory(headline="Public plan")
+    assert found(client, "plan") == ["Public plan"]
+    assert found(client, "secret") == []
+
+
+def test_a_scheduled_article_is_found_once_its_time_comes_without_any_job(client):
+    ArticleFactory(headline="Embargoed report", scheduled=True)
+    assert found(client, "embargoed") == []
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        assert found(client, "embargoed") == ["Embargoed report"]
+
+
+# --- the index follows every change ----------------------------------------------------------------------
+
+
+def test_index_follows_saves_publish_unpublish_and_delete(client):
+    editor = desk.editor()
+    article = ArticleFactory(headline="Old words", draft=True)
+    assert found(client, "old") == []
+    services.publish([article], user=editor)
+    assert found(client, "old") == ["Old words"]
+    article.refresh_from_db()
+    article.headline = "Fresh words"
+    article.save()
+    assert found(client, "old") == [] and found(client, "fresh") == ["Fresh words"]
+    services.unpublish([article], user=editor)
+    assert found(client, "fresh") == []
+    services.publish([article], user=editor)
+    article.delete()
+    assert found(client, "fresh") == []
+    assert not SearchEntry.objects.exists()
+
+
+def test_index_follows_tags_bylines_citations_notes_and_corrections(client):
+    editor = desk.editor()
+    article = ArticleFactory(headline="Story")
+    article.tags.add("Glaciers")
+    assert found(client, "glacier") == ["Story"]
+    article.tags.remove(Tag.objects.get(name="Glaciers"))
+    assert found(client, "glacier") == []
+    byline = BylineFactory(article=article, author=AuthorFactory(name="Olena Zelinska"))
+    assert found(client, "zelinska") == ["Story"]
+    byline.delete()
+    assert found(client, "zelinska") == []
+    CitationFactory(article=article, source=SourceFactory(name="Ukrinform"))
+    assert found(client, "ukrinform") == ["Story"]
+    BackgroundNoteFactory(article=article, text="The treaty dates from 1949.")
+    assert found(client, "treaty 1949") == ["Story"]
+    services.add_correction(article, "The vote was unanimous, not split.", user=editor)
+    assert found(client, "unanimous") == ["Story"]
+
+
+def test_index_follows_renames_and_merges(client):
+    article = ArticleFactory(headline="Story", tags=["Enviroment"])
+    source = SourceFactory(name="Reuterz")
+    CitationFactory(article=article, source=source)
+    tag = Tag.objects.get(name="Enviroment")
+    services.rename_tag(tag, "Environment")
+    assert found(client, "environment") == ["Story"] and found(client, "enviroment") == []
+    source.name = "Reuters"
+    source.save()
+    assert found(client, "reuters") == ["Story"]
+    SourceAlias.objects.create(source=source, name="Thomson Reuters")
+    assert found(client, '"thomson reuters"') == ["Story"]
+    section = article.section
+    section.name = "Climate desk"
+    section.save()
+    assert found(client, "climate desk") == ["Story"]
+
+    other = ArticleFactory(headline="Second", tags=["Ecology"])
+    services.merge_tags(Tag.objects.get(name="Environment"), [Tag.objects.get(name="Ecology")], user=desk.editor())
+    assert sorted(found(client, "environment")) == ["Second", "Story"] and found(client, "ecology") == []
+    duplicate = SourceFactory(name="AFP wire")
+    CitationFactory(article=other, source=duplicate)
+    services.merge_sources(source, duplicate, user=desk.editor("boss"))
+    assert sorted(found(client, "reuters")) == ["Second", "Story"]
+    # "AFP wire" is now an alias of Reuters, so every article citing Reuters is found by it.
+    assert sorted(found(client, '"afp wire"')) == ["Second", "Story"]
+
+
+def test_rebuild_command_restores_the_index(client):
+    ArticleFactory(headline="Rebuilt story")
+    SearchEntry.objects.all().delete()
+    from search.engines import get_engine
+
+    get_engine().clear()
+    assert found(client, "rebuilt") == []
+    out, err = StringIO(), StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "Indexed 1 article." in out.getvalue()
+    assert found(client, "rebuilt") == ["Rebuilt story"]
+
+
+def test_fixture_articles_are_indexed(client):
+    call_command("loaddata", "seed", verbosity=0)
+    assert Article.objects.exists() and SearchEntry.objects.count() == Article.objects.count()
+
+
+# --- ranking, snippets, pages --------------------------------------------------------------------------------
+
+
+def test_headline_matches_rank_first_then_newer(client):
+    now = timezone.now()
+    ArticleFactory(headline="Old body match", body="<p>drought</p>", published_at=now - datetime.timedelta(days=9))
+    ArticleFactory(headline="Drought old headline", published_at=now - datetime.timedelta(days=8))
+    ArticleFactory(headline="New body match", body="<p>drought</p>", published_at=now - datetime.timedelta(days=1))
+    ArticleFactory(headline="Drought new headline", published_at=now - datetime.timedelta(days=2))
+    assert found(client, "drought") == [
+        "Drought new headline",
+        "Drought old headline",
+        "New body match",
+        "Old body match",
+    ]
+    assert found(client, "drought", sort="date") == [
+        "New body match",
+        "Drought new headline",
+        "Drought old headline",
+        "Old body match",
+    ]
+
+
+def test_pages_run_across_headline_and_body_matches(client):
+    now = timezone.now()
+    for i in range(25):
+        ArticleFactory(headline=f"Rain {i}", published_at=now - datetime.timedelta(hours=i + 1))
+    for i in range(10):
+        ArticleFactory(headline=f"Story {i}", body="<p>rain</p>", published_at=now - datetime.timedelta(minutes=i))
+    first, second = found(client, "rain"), found(client, "rain", page=2)
+    assert len(first) == 20 and len(second) == 15
+    assert first + second == [f"Rain {i}" for i in range(25)] + [f"Story {i}" for i in range(10)]
+    assert "35 results for" in client.get("/search/", {"q": "rain"}).content.decode()
+
+
+def test_snippets_mark_matches_and_escape_the_rest(client):
+    body = "<p>" + "Filler words here. " * 30 + "Tom &amp; Jerry &lt;script&gt; met the negotiators.</p>"
+    ArticleFactory(headline="Cartoon <b>talks</b>", body=body)
+    html = client.get("/search/", {"q": "negotiation"}).content.decode()
+    assert "… " in html and "Tom &amp; Jerry &lt;script&gt; met the <mark>negotiators</mark>." in html
+    html = client.get("/search/", {"q": "talks"}).content.decode()
+    assert "Cartoon &lt;b&gt;<mark>talks</mark>&lt;/b&gt;" in html
+    assert "<script>" not in html
+
+
+def test_no_results_page_helps(client):
+    html = client.get("/search/", {"q": "zzzyzx"}).content.decode()
+    assert "0 results for" in html and "Check the spelling" in html and 'content="noindex"' in html
+
+
+# --- facets --------------------------------------------------------------------------------------------------
+
+
+def test_facets_count_and_narrow(client):
+    politics, sport = SectionFactory(name="Politics"), SectionFactory(name="Sport")
+    reuters = SourceFactory(name="Reuters")
+    author = AuthorFactory(name="Anna Writer")
+    one = ArticleFactory(headline="Budget vote", section=politics, tags=["Economy"],
+                         published_at=datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC))  # fmt: skip
+    CitationFactory(article=one, source=reuters)
+    BylineFactory(article=one, author=author)
+    ArticleFactory(headline="Budget of the club", section=sport, tags=["Economy", "Football"])
+    ArticleFactory(headline="Budget draft", section=sport, draft=True, tags=["Football"])
+    html = client.get("/search/", {"q": "budget"}).content.decode()
+    facets = html.split('class="facets"')[1].split("</nav>")[0]
+    assert re.search(r">Politics</a> <span class=\"muted\">\(1\)", facets)
+    assert re.search(r">Sport</a> <span class=\"muted\">\(1\)", facets)
+    assert re.search(r">Economy</a> <span class=\"muted\">\(2\)", facets)
+    assert re.search(r">Football</a> <span class=\"muted\">\(1\)", facets)  # the draft is not counted
+    assert re.search(r">Reuters</a> <span class=\"muted\">\(1\)", facets)
+    assert re.search(r">Anna Writer</a> <span class=\"muted\">\(1\)", facets)
+    assert re.search(r">2024</a> <span class=\"muted\">\(1\)", facets)
+    assert "?q=budget&amp;section=politics" in facets
+    assert found(client, "budget", section="politics") == ["Budget vote"]
+    assert found(client, "budget", tag="football") == ["Budget of the club"]
+    assert found(client, "budget", source="reuters") == ["Budget vote"]
+    assert found(client, "budget", author=author.slug) == ["Budget vote"]
+    assert found(client, "budget", year="2024") == ["Budget vote"]
+    assert found(client, "budget", year="2024", section="sport") == []
+
+
+# --- the desk ----------------------------------------------------------------------------------------------
+
+
+def test_desk_search_uses_the_engine_and_finds_drafts(client):
+    client.force_login(desk.editor())
+    ArticleFactory(headline="Draft negotiation notes", draft=True)
+    ArticleFactory(headline="Published other")
+    response = client.get(desk.admin_url(Article, "changelist"), {"q": "negotiations"})
+    assert [str(a) for a in response.context["cl"].result_list] == ["Draft negotiation notes"]
+    response = client.get(desk.admin_url(Article, "changelist"), {"q": '"&|!'})
+    assert response.status_code == 200 and list(response.context["cl"].result_list) == []
+
+
+# --- text units --------------------------------------------------------------------------------------------
+
+
+def test_visible_text_and_normalize():
+    assert visible_text('<p>AT&amp;T <a href="https://x.example/">link</a></p><p>Next</p>') == "AT&T link\nNext"
+    assert normalize("Negotiations") == ("negoti", False)
+    assert normalize("Mayor’s") == normalize("mayor's") == ("mayor", False)
+    assert normalize("ПриватБанку") == ("приватбанк", True)
+    assert normalize("AT&T") == ("att", False)
+
+
+def test_entry_holds_visible_text_and_names():
+    article = FullArticleFactory(body='<p>Hello <a href="https://example.org/">there</a> &amp; back</p>')
+    entry = entry_for(Article.objects.get(pk=article.pk))
+    assert entry.body == "Hello there & back"
+    assert article.section.name in entry.meta and "Topic 0" in entry.meta
+    assert article.citations.first().source.name in entry.meta
+    assert Section.objects.exists() and Source.objects.exists()
+
+
+# --- the plans for large result sets give the same answers ----------------------------------------------------
+
+
+@pytest.fixture
+def many(monkeypatch):
+    """Every search takes the large-result-set path (date-ordered index walk, total by subtraction)."""
+    from search.results import SearchResults
+
+    monkeypatch.setattr(SearchResults, "MANY", 1)
+
+
+def test_large_result_plans_keep_visibility_ranking_and_totals(client, many):
+    now = timezone.now()
+    ArticleFactory(headline="Hidden flood draft", draft=True)
+    ArticleFactory(headline="Hidden flood review", review=True)
+    ArticleFactory(headline="Hidden flood scheduled", scheduled=True)
+    for i in range(22):
+        ArticleFactory(headline=f"Story {i}", body="<p>flood</p>", published_at=now - datetime.timedelta(hours=i + 1))
+    ArticleFactory(headline="Flood headline", published_at=now - datetime.timedelta(days=30))
+    first = found(client, "flood")
+    assert first[0] == "Flood headline" and len(first) == 20 and "Hidden" not in " ".join(first)
+    assert found(client, "flood", page=2) == ["Story 19", "Story 20", "Story 21"]
+    assert "23 results for" in client.get("/search/", {"q": "flood"}).content.decode()
+    assert found(client, "flood", sort="date")[:2] == ["Story 0", "Story 1"]
+    assert found(client, "hidden") == []
+
+
+def test_facets_beyond_the_sample_say_so(client, monkeypatch):
+    from search import results
+
+    monkeypatch.setattr(results, "FACET_SAMPLE", 2)
+    now = timezone.now()
+    for i in range(3):
+        ArticleFactory(headline=f"Tide {i}", tags=["Coast"], published_at=now - datetime.timedelta(hours=i + 1))
+    html = client.get("/search/", {"q": "tide"}).content.decode()
+    assert "3 results for" in html and "Counts among the 2 newest of 3 results." in html
+    assert re.search(r">Coast</a> <span class=\"muted\">\(2\)", html)
+
+
+def test_overlong_words_are_skipped_not_fatal(client):
+    ArticleFactory(headline="Blob", body="<p>" + "x" * 3000 + " readable words</p>")
+    assert found(client, "readable") == ["Blob"]
+    assert client.get("/search/", {"q": "y" * 150}).status_code == 200
+
+
+def test_imported_articles_are_found_by_their_notes_and_cited_sources(client, tmp_path):
+    SourceFactory(name="Ukrinform")
+    path = tmp_path / "story.txt"
+    path.write_text("Dam repairs begin\nA dek.\nUkrinform reported the works.\n- Built in 1956.\n- News\n")
+    services.import_articles([path], publish=True)
+    assert found(client, "ukrinform") == ["Dam repairs begin"]
+    assert found(client, "1956") == ["Dam repairs begin"]
+    assert SearchEntry.objects.count() == 1
