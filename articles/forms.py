@@ -15,7 +15,7 @@ from .fields import DeskTextForm
 from .models import Article, Tag, default_language
 from .text import control_characters
 
-# The article's own fields on the desk; tags are edited in their inline, with autocomplete.
+# The article's own fields on the desk; tags are typed in their own field (ArticleAdminForm.Meta).
 ARTICLE_FIELDS = [
     "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
 ]  # fmt: skip
@@ -152,9 +152,13 @@ class ArticleAdminForm(DeskTextForm, forms.ModelForm):
             self._apply_desk_action(cleaned)
         if self.instance.pk and self.check_stale:
             self._refuse_stale_save()
-        for name in self.theirs() & set(self.fields) - {"seen_version"}:
+        theirs = self.theirs()
+        for name in theirs & set(self.fields) - {"seen_version", "tags"}:
             # The saved value (the instance is the row as saved until this form's values are applied).
             cleaned[name] = getattr(self.instance, name)
+        if "tagged_items" in theirs and "tags" in self.fields:
+            # Tags are typed in one field here; the conflict table names them by their relation.
+            cleaned["tags"] = [tag.name for tag in self.instance.tags.all()]
         return cleaned
 
     def _apply_desk_action(self, cleaned):

@@ -62,7 +62,6 @@ KINDS = [
 # The article's own fields an editor reads in its history, in the desk's order.
 FIELDS = [
     "headline", "slug", "dek", "body", "language", "status", "published_at", "section", "featured_image",
-    "image_alt", "image_caption", "image_credit",
 ]  # fmt: skip
 # Publication state: a restore keeps it as it is now unless an editor explicitly chooses otherwise.
 PUBLICATION_FIELDS = ["status", "published_at", "slug"]

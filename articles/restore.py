@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from reversion.models import Revision, Version
 
+from images.models import Image
+
 from .history import (
     CHILDREN,
     FIELDS,
@@ -58,6 +60,9 @@ class RestorePlan:
         section = values.get("section_id")
         if section is not None and (Section, section) not in self.resolved:
             del values["section_id"]  # the section was deleted since: the article keeps its current one
+        image = values.get("featured_image_id")
+        if image is not None and not Image.objects.filter(pk=image).exists():
+            del values["featured_image_id"]  # the picture was deleted from the library since: keep the current one
         return values
 
     def rows(self, accessor):
