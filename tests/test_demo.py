@@ -76,3 +76,13 @@ def test_real_articles_are_never_touched():
     real.refresh_from_db()
     assert real.tags.count() == 2 and real.citations.count() == 2
     assert not Tag.objects.filter(slug__startswith=demo.DEMO_PREFIX).exists()
+
+
+def test_demo_corrections_are_written():
+    """Regression: the bulk INSERT of corrections left retraction_reason NULL (NOT NULL column)."""
+    from articles.models import Correction
+
+    generate(500, 7)
+    corrections = Correction.objects.filter(article__slug__startswith=demo.DEMO_PREFIX)
+    assert corrections.exists()
+    assert set(corrections.values_list("retraction_reason", flat=True)) == {""}
