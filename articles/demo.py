@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Article, Author, BackgroundNote, Byline, Citation, Correction, Section, Source, Tag, TaggedArticle
+from .text import slugify
 
 DEMO_PREFIX = "demo--"
 CHUNK = 2000  # articles per transaction: large enough for speed, small enough for a steady progress bar
@@ -112,7 +113,7 @@ def delete_demo():
 
 def _get_or_make(model, names, **extra):
     """Demo rows named ``names``, reusing those an earlier run made, skipping names a real row has."""
-    slugs = {f"{DEMO_PREFIX}{name.lower().replace(' ', '-')}": name for name in names}
+    slugs = {f"{DEMO_PREFIX}{slugify(name)}": name for name in names}
     existing = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
     taken = set(model.objects.filter(~Q(slug__startswith=DEMO_PREFIX), name__in=names).values_list("name", flat=True))
     new = [model(name=name, slug=slug, **extra) for slug, name in slugs.items() if slug not in existing]

@@ -86,3 +86,16 @@ def test_demo_corrections_are_written():
     corrections = Correction.objects.filter(article__slug__startswith=demo.DEMO_PREFIX)
     assert corrections.exists()
     assert set(corrections.values_list("retraction_reason", flat=True)) == {""}
+
+
+def test_demo_slugs_are_valid_and_their_pages_answer(client):
+    """Regression: demo sections were slugged "demo--business-(demo)", which the URL converter refuses: 404."""
+    from articles.models import Author, Source
+    from articles.text import is_valid_slug
+
+    generate(20, 3)
+    for model in (Section, Tag, Source, Author):
+        bad = [s for s in model.objects.filter(slug__startswith=demo.DEMO_PREFIX).values_list("slug", flat=True)]
+        assert bad and all(is_valid_slug(s) for s in bad), (model, [s for s in bad if not is_valid_slug(s)][:3])
+    section = Section.objects.filter(slug__startswith=demo.DEMO_PREFIX, articles__isnull=False).first()
+    assert client.get(section.get_absolute_url()).status_code == 200
