@@ -95,7 +95,7 @@ def test_demo_slugs_are_valid_and_their_pages_answer(client):
 
     generate(20, 3)
     for model in (Section, Tag, Source, Author):
-        bad = [s for s in model.objects.filter(slug__startswith=demo.DEMO_PREFIX).values_list("slug", flat=True)]
+        bad = list(model.objects.filter(slug__startswith=demo.DEMO_PREFIX).values_list("slug", flat=True))
         assert bad and all(is_valid_slug(s) for s in bad), (model, [s for s in bad if not is_valid_slug(s)][:3])
     section = Section.objects.filter(slug__startswith=demo.DEMO_PREFIX, articles__isnull=False).first()
     assert client.get(section.get_absolute_url()).status_code == 200
