@@ -2,7 +2,7 @@
 
 from django.utils.html import format_html, format_html_join
 
-from .text import WORD_RE, normalize
+from .text import WORD_RE, word_tokens
 
 SNIPPET_CHARS = 240
 LEAD_CHARS = 60  # context shown before the first match
@@ -17,8 +17,10 @@ class Highlighter:
         self.prefixes = tuple(token for token, prefix in tokens if prefix)
 
     def _matches(self, word):
-        token = normalize(word)[0]
-        return bool(token) and (token in self.exact or (bool(self.prefixes) and token.startswith(self.prefixes)))
+        return any(
+            token in self.exact or (bool(self.prefixes) and token.startswith(self.prefixes))
+            for token, _ in word_tokens(word)
+        )
 
     def spans(self, text):
         return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if self._matches(m.group())]

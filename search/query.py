@@ -7,13 +7,13 @@
   implicit AND, as on the big web search engines.
 
 Every other character is a separator, so hostile input (operators only, SQL, NUL bytes) yields words or
-nothing; nothing typed ever reaches an engine unquoted. Tokens come from :func:`search.text.normalize`.
+nothing; nothing typed ever reaches an engine unquoted. Tokens come from :func:`search.text.word_tokens`.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from .text import WORD_RE, normalize
+from .text import WORD_RE, word_tokens
 
 MAX_ITEMS = 16  # words or phrases per query; more is no longer a search but a paste
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"', "＂": '"'})
@@ -44,8 +44,7 @@ class Query:
 
 
 def _phrase(text):
-    words = [normalize(m.group()) for m in WORD_RE.finditer(text)]
-    words = tuple((token, prefix) for token, prefix in words if token)
+    words = tuple(pair for m in WORD_RE.finditer(text) for pair in word_tokens(m.group()))
     return Phrase(words) if words else None
 
 

@@ -121,7 +121,26 @@ def normalize(word: str) -> tuple[str, bool]:
     return folded, True
 
 
+# Scripts written without spaces between words (Thai, Lao, Myanmar, Khmer, kana, CJK, Hangul syllables): a
+# "word" there is a whole run of text, so it is indexed as overlapping pairs of letters (bigrams, as CJK search
+# engines do), and a query word becomes the phrase of its pairs: a word is found in the middle of a run.
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def word_tokens(word: str) -> tuple[tuple[str, bool], ...]:
+    """The index tokens of one word as written, each with whether a query matches it by prefix: one token
+    (:func:`normalize`), or the letter pairs of a run of a script written without spaces."""
+    folded = fold(word).replace("'", "").replace("&", "")
+    if _UNSPACED.search(folded) and len(folded) > 2:
+        return tuple((folded[i : i + 2], False) for i in range(len(folded) - 1))
+    token, prefix = normalize(word)
+    return ((token, prefix),) if token else ()
+
+
 def tokens(text: str) -> list[str]:
     """The index tokens of ``text``, in order (positions matter for phrases)."""
-    found = (normalize(m.group())[0] for m in WORD_RE.finditer(text or ""))
+    found = (token for m in WORD_RE.finditer(text or "") for token, _ in word_tokens(m.group()))
     return [token for token in found if token][:MAX_TOKENS]

@@ -437,3 +437,21 @@ def test_imported_articles_are_found_by_their_notes_and_cited_sources(client, tm
     assert found(client, "ukrinform") == ["Dam repairs begin"]
     assert found(client, "1956") == ["Dam repairs begin"]
     assert SearchEntry.objects.count() == 1
+
+
+def test_a_word_inside_a_run_of_an_unspaced_script_is_found(client):
+    """Regression: Thai, Chinese, Japanese and Korean runs were one token, found only by their first word."""
+    ArticleFactory(headline="กรุงเทพฯ เตรียมรับมือน้ำท่วมใหญ่", body="<p>ประชาชนกักตุนอาหาร</p>")
+    body = "<p>韓国대통령도 참석했다. 日本の首相が議長を務めた。</p>"
+    ArticleFactory(headline="东京举行中日韩峰会 讨论地区经济合作", body=body)
+    ArticleFactory(headline="Unrelated", body="<p>峰 会 东 京</p>")
+    assert found(client, "น้ำท่วม") == ["กรุงเทพฯ เตรียมรับมือน้ำท่วมใหญ่"]
+    assert found(client, "กรุงเทพฯ") == ["กรุงเทพฯ เตรียมรับมือน้ำท่วมใหญ่"]
+    assert found(client, "峰会") == ["东京举行中日韩峰会 讨论地区经济合作"]
+    assert found(client, "东京") == ["东京举行中日韩峰会 讨论地区经济合作"]
+    assert found(client, "地区经济") == ["东京举行中日韩峰会 讨论地区经济合作"]
+    assert found(client, "대통령") == ["东京举行中日韩峰会 讨论地区经济合作"]
+    assert found(client, "首相") == ["东京举行中日韩峰会 讨论地区经济合作"]
+    assert found(client, "经济 -峰会") == []
+    page = client.get("/search/", {"q": "峰会"}).content.decode()
+    assert "<mark>" in page
