@@ -109,7 +109,7 @@ def test_text_is_stored_in_nfc_and_an_nfd_slug_is_the_same_slug(editor_client):
 def test_search_finds_an_nfc_word_typed_in_nfd(client):
     ArticleFactory(headline="Rencontre à Genève")
     response = client.get("/search/", {"q": unicodedata.normalize("NFD", "Genève")})
-    assert "Rencontre à Genève" in response.content.decode()
+    assert "Rencontre à Genève" in response.content.decode().replace("<mark>", "").replace("</mark>", "")
 
 
 # --- Names ignore case in every script, on every database ---
