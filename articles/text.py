@@ -143,6 +143,8 @@ def slugify(value: str, max_length: int = 80, max_encoded: int = SLUG_MAX_ENCODE
     percent-encoded characters; a single over-long word is cut between graphemes, never inside one.
     """
     value = nfc(unicodedata.normalize("NFKC", str(value)).lower())
+    # NFKC splits Thai and Lao AM (ำ, ຳ) into two letters; keep the one readers type and paste.
+    value = value.replace("\u0e4d\u0e32", "\u0e33").replace("\u0ecd\u0eb2", "\u0eb3")
     chars = [c if unicodedata.category(c)[0] in _SLUG_CATEGORIES else " " for c in value]
     words = "".join(chars).split()
     # A combining mark must not start a word: it would render on its own.

@@ -280,3 +280,12 @@ def test_a_tag_added_or_cleared_on_the_desk_gets_its_slug_from_the_server(editor
     editor_client.post(desk.admin_url(tag, "change"), {"name": "हिंदी समाचार", "slug": ""})
     tag.refresh_from_db()
     assert tag.slug == "हिंदी-समाचार"
+
+
+def test_a_thai_slug_keeps_sara_am_as_typed(client):
+    """Regression: NFKC split ำ (U+0E33) into ํ + า, so the slug was not the word readers type or paste."""
+    assert slugify("น้ำท่วม") == "น้ำท่วม"
+    assert slugify("ນ້ຳ") == "ນ້ຳ"  # Lao AM too
+    article = ArticleFactory(headline="เตรียมรับมือน้ำท่วมใหญ่")
+    assert client.get("/articles/" + quote("เตรียมรับมือน้ำท่วมใหญ่") + "/").status_code == 200
+    assert article.slug == "เตรียมรับมือน้ำท่วมใหญ่"
