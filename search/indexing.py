@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles import cache
 from articles.models import (
     Article,
     Author,
@@ -99,6 +100,7 @@ def rebuild(using="default", progress=None):
         index_articles(batch, using=using)
         if progress:
             progress(len(batch))
+    cache.bump()  # cached search pages were made from the old index
     return len(ids)
 
 
