@@ -246,7 +246,7 @@ def _write_children(rng, cast, articles, now):
             hours = datetime.timedelta(hours=rng.randrange(1, 72))
             when = min(article.published_at + hours, now)  # a correction is never in the future
             kind = Correction.Kind.CORRECTION
-            rows[Correction].append((article.pk, kind, "An earlier version misstated a date.", when))
+            rows[Correction].append((article.pk, kind, "An earlier version misstated a date.", "", when))
     for model, values in rows.items():
         _insert(model, values)
 
@@ -257,7 +257,7 @@ CHILD_COLUMNS = {
     Citation: ("article", "source", "url", "role", "order"),
     TaggedArticle: ("content_object", "tag"),
     BackgroundNote: ("article", "text", "order"),
-    Correction: ("article", "kind", "text", "published_at"),
+    Correction: ("article", "kind", "text", "retraction_reason", "published_at"),  # published_at last (adapted)
 }
 
 
