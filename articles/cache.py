@@ -83,7 +83,8 @@ class State:
 
     def __init__(self, generation, next_publication, last_modified):
         self.generation = generation
-        self.next_publication = next_publication  # a Unix time, or None when nothing is scheduled
+        # A Unix time, or None when nothing is scheduled: the next publication or front-page pin expiry.
+        self.next_publication = next_publication
         self.last_modified = last_modified  # Unix time of the last change readers could see
 
     @property
@@ -112,6 +113,9 @@ def current_state():
 
 def _compute_state(gen, now):
     from django.db.models import Subquery
+    from django.utils import timezone
+
+    from frontpage.models import Placement
 
     from .models import Article
 
@@ -119,13 +123,16 @@ def _compute_state(gen, now):
     # queryset rules). Any single row carries the two uncorrelated subqueries; an empty table gives no row.
     upcoming = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     latest = Article.objects.published().order_by("-published_at").values("published_at")[:1]
+    # A front-page pin that expires changes the front page too: its time is a scheduled change like a publication.
+    expiring = Placement.objects.filter(expires_at__gt=timezone.now()).order_by("expires_at").values("expires_at")[:1]
     row = (
         Article.objects.order_by()
-        .values(upcoming=Subquery(upcoming), latest=Subquery(latest))
-        .values_list("upcoming", "latest")
+        .values(upcoming=Subquery(upcoming), latest=Subquery(latest), expiring=Subquery(expiring))
+        .values_list("upcoming", "latest", "expiring")
         .first()
     )
-    upcoming, latest = row or (None, None)
+    upcoming, latest, expiring = row or (None, None, None)
+    upcoming = min((t for t in (upcoming, expiring) if t is not None), default=None)
     changed = cache.get(CHANGED_KEY) or 0
     last_modified = max(changed, latest.timestamp() if latest else 0) or now
     return State(gen, upcoming.timestamp() if upcoming else None, last_modified)
