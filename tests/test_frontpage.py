@@ -80,6 +80,16 @@ def test_an_expired_pin_stops_showing(client):
     assert headlines(front(client), LEAD) == ["Yesterday's lead"]
 
 
+def test_pins_show_and_go_at_once_on_the_cached_front_page(client):
+    ArticleFactory(headline="Newest", published_at=ago(1))
+    old = ArticleFactory(headline="Pinned later", published_at=ago(30))
+    assert headlines(front(client), LEAD) == ["Newest"]  # now in the page cache
+    pin = Placement.objects.create(article=old, slot=Placement.Slot.LEAD)
+    assert headlines(front(client), LEAD) == ["Pinned later"]
+    pin.delete()
+    assert headlines(front(client), LEAD) == ["Newest"]
+
+
 def test_the_cached_front_page_changes_when_a_pin_expires(client):
     ArticleFactory(headline="Newest", published_at=ago(1))
     old = ArticleFactory(headline="Pinned lead", published_at=ago(30))

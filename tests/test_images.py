@@ -273,3 +273,28 @@ def test_a_library_picture_in_the_body_is_served_responsively_with_the_editors_a
     with CaptureQueriesContext(connection) as without:
         client.get(plain.get_absolute_url())
     assert len(with_pictures) == len(without) + 1
+
+
+def test_a_reporter_changes_only_their_own_pictures_that_no_published_story_shows(client):
+    reporter, editor = desk.reporter(), desk.editor()
+    editors = ImageFactory(uploaded_by=editor, alt_text="Editor's alt")
+    featured = ImageFactory(uploaded_by=reporter, alt_text="Featured alt")
+    ArticleFactory(featured_image=featured)  # published
+    in_body = ImageFactory(uploaded_by=reporter, alt_text="Body alt")
+    ArticleFactory(body=f'<figure><img src="{in_body.file.url}" alt="x"></figure>')
+    own = ImageFactory(uploaded_by=reporter, alt_text="Own alt")
+    ArticleFactory(draft=True, created_by=reporter, featured_image=own)
+    client.force_login(reporter)
+    for image in (editors, featured, in_body, own):
+        data = {"alt_text": "Swapped by a reporter", "caption": "", "credit": "", "focal_x": 50, "focal_y": 50}
+        client.post(desk.admin_url(image, "change"), data)
+    assert Image.objects.get(pk=editors.pk).alt_text == "Editor's alt"
+    assert Image.objects.get(pk=featured.pk).alt_text == "Featured alt"
+    assert Image.objects.get(pk=in_body.pk).alt_text == "Body alt"
+    assert Image.objects.get(pk=own.pk).alt_text == "Swapped by a reporter"
+    client.force_login(editor)
+    client.post(
+        desk.admin_url(featured, "change"),
+        {"alt_text": "Fixed by the editor", "caption": "", "credit": "", "focal_x": 50, "focal_y": 50},
+    )
+    assert Image.objects.get(pk=featured.pk).alt_text == "Fixed by the editor"

@@ -18,6 +18,7 @@ from tests.factories import (
     BylineFactory,
     CitationFactory,
     FullArticleFactory,
+    ImageFactory,
     SectionFactory,
     SourceAliasFactory,
     UserFactory,
@@ -292,3 +293,13 @@ def test_a_page_with_a_csp_nonce_is_never_cached(rf):
     middleware(rf.get("/widget/"))
     middleware(rf.get("/widget/"))
     assert len(calls) == 2
+
+
+def test_a_change_to_a_library_picture_shows_at_once(client):
+    image = ImageFactory(alt_text="Old alt text qzx")
+    article = FullArticleFactory(featured_image=image)
+    url = article.get_absolute_url()
+    assert "Old alt text qzx" in body(client, url)  # now in the page cache
+    image.alt_text = "New alt text qzx"
+    image.save()
+    assert "New alt text qzx" in body(client, url)
