@@ -31,7 +31,9 @@ import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
@@ -76,6 +78,27 @@ def content_changed(sender, **kwargs):
     """Signal receiver (post_save, post_delete, m2m_changed) for every model readers see."""
     if kwargs.get("action", "post_").startswith("post_"):
         bump()
+
+
+# Moments when pages change by themselves, besides the next scheduled publication (e.g. a front-page pin's
+# expiry): callables returning the next such datetime after ``now``, or None. Registered by watch().
+_next_changes = []
+
+
+def watch(model, next_change=None):
+    """Retire every cached page on any write to ``model`` (a model whose rows readers see).
+
+    ``next_change(now)``, if given, returns the next moment (an aware datetime, or None) at which pages that
+    show ``model`` change without a write, e.g. a placement expiring; it caps cache lifetimes like the next
+    scheduled publication does. Apps call this from AppConfig.ready().
+    """
+    label = model._meta.label
+    post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{label}")
+    post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-del-{label}")
+    # tags.add() and the like: the sender is the link model (TaggedArticle, Byline, Citation).
+    m2m_changed.connect(content_changed, sender=model, dispatch_uid=f"page-cache-m2m-{label}")
+    if next_change is not None and next_change not in _next_changes:
+        _next_changes.append(next_change)
 
 
 class State:
@@ -126,6 +149,8 @@ def _compute_state(gen, now):
         .first()
     )
     upcoming, latest = row or (None, None)
+    moments = [m for m in (upcoming, *(next_change(timezone.now()) for next_change in _next_changes)) if m]
+    upcoming = min(moments, default=None)
     changed = cache.get(CHANGED_KEY) or 0
     last_modified = max(changed, latest.timestamp() if latest else 0) or now
     return State(gen, upcoming.timestamp() if upcoming else None, last_modified)

@@ -247,7 +247,7 @@ def _write_children(rng, cast, articles, now):
             hours = datetime.timedelta(hours=rng.randrange(1, 72))
             when = min(article.published_at + hours, now)  # a correction is never in the future
             kind = Correction.Kind.CORRECTION
-            rows[Correction].append((article.pk, kind, "An earlier version misstated a date.", "", when))
+            rows[Correction].append((article.pk, kind, "An earlier version misstated a date.", when, ""))
     for model, values in rows.items():
         _insert(model, values)
 
@@ -258,7 +258,7 @@ CHILD_COLUMNS = {
     Citation: ("article", "source", "url", "role", "order"),
     TaggedArticle: ("content_object", "tag"),
     BackgroundNote: ("article", "text", "order"),
-    Correction: ("article", "kind", "text", "retraction_reason", "published_at"),
+    Correction: ("article", "kind", "text", "published_at", "retraction_reason"),
 }
 
 
@@ -277,7 +277,7 @@ def _insert(model, values):
         return
     placeholders = ", ".join(["%s"] * len(fields))
     if model is Correction:  # times go through the backend's adapter (SQLite stores text)
-        values = [(*row[:-1], connection.ops.adapt_datetimefield_value(row[-1])) for row in values]
+        values = [(*row[:3], connection.ops.adapt_datetimefield_value(row[3]), *row[4:]) for row in values]
     with connection.cursor() as cursor:
         cursor.executemany(
             # Names come from our models, values go as parameters.

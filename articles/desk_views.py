@@ -13,7 +13,7 @@ permission (articles.permissions) before doing anything.
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -23,7 +23,12 @@ from .models import Article
 
 
 def _article(request, object_id, rule):
-    article = get_object_or_404(Article, pk=object_id)
+    """The article if ``rule`` allows; 404 (like an id never used) for one the user may not see, 403 otherwise."""
+    if not object_id.isascii() or not object_id.isdigit():
+        raise Http404("No such article.")
+    article = get_object_or_404(Article, pk=int(object_id))
+    if not permissions.may_view(request.user, article):
+        raise Http404("No such article.")
     if not rule(request.user, article):
         raise PermissionDenied
     return article

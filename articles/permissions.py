@@ -1,6 +1,7 @@
 """Who may publish, and who may edit which article. The admin, its forms and its actions ask here."""
 
 from django.db import models
+from django.db.models import Q
 
 from .models import Article
 
@@ -68,3 +69,21 @@ def may_restore(user, article, *, publication=False):
 def may_recover(user):
     """Bring back a deleted article, or list the deleted ones: editors only (a reporter would see others' drafts)."""
     return may_publish(user) and user.has_perm("articles.add_article")
+
+
+def may_change_image(user, image=None):
+    """Change a library picture (its file, alt text, caption, credit, focal point): editors any; a reporter only
+    one they uploaded that no published or scheduled article shows, as featured image or in its body.
+
+    What a published story shows is published text: a reporter may not edit it there, so not here either.
+    """
+    if not user.has_perm("images.change_image"):
+        return False
+    if image is None or may_publish(user):
+        return True
+    if image.uploaded_by_id != user.pk:
+        return False
+    shown = Q(featured_image=image)
+    if image.file.name:
+        shown |= Q(body__contains=image.file.name)
+    return not Article.objects.filter(status=Article.Status.PUBLISHED).filter(shown).exists()

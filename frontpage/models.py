@@ -6,6 +6,10 @@ from django.utils import timezone
 
 
 class PlacementQuerySet(models.QuerySet):
+    def next_expiry(self, now):
+        """The soonest ``expires_at`` after ``now`` (an aware datetime), or None: the front page changes then."""
+        return self.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at", flat=True).first()
+
     def live(self):
         """Placements not yet expired whose article readers may see (Article.objects.published()).
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from articles import permissions
+
 from . import renditions
 from .models import Image
 
@@ -23,6 +25,9 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="preview (cropped around the focal point)")
     def preview(self, obj):
         return renditions.picture(obj, "thumb") or "—"
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.may_change_image(request.user, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

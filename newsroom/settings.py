@@ -167,7 +167,10 @@ else:
 
 # How long an anonymous public page may be kept in the cache (0 turns the page cache off). Changes retire
 # cached pages at once whatever this says; it only bounds memory use.
-NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# Without Redis each process has its own cache, and a change made through one gunicorn worker would not retire the
+# pages the other workers keep (an unpublished story stayed online): production caches pages only with REDIS_URL.
+_PAGE_CACHE_DEFAULT = "0" if PRODUCTION and not os.environ.get("REDIS_URL") else "600"
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS") or _PAGE_CACHE_DEFAULT)
 # s-maxage and stale-while-revalidate for shared caches (a CDN or reverse proxy) in front of the site.
 NEWSROOM_SHARED_CACHE_SECONDS = int(os.environ.get("NEWSROOM_SHARED_CACHE_SECONDS", "30"))
 # Where each picture's rendition URLs are remembered, per process: a page with forty pictures then makes no

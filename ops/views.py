@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponseServerError
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import static
+from django.views.decorators.http import require_safe
 
 # Seconds a client is asked to wait before retrying while the database is unavailable.
 RETRY_AFTER = 30
@@ -40,6 +41,7 @@ def server_error(request):
     return HttpResponseServerError(loader.get_template("500.html").render())
 
 
+@require_safe
 def media(request, path):
     """An uploaded file from ``MEDIA_ROOT`` (local storage), by its path under ``MEDIA_URL``.
 

@@ -100,7 +100,7 @@ def rebuild(using="default", progress=None):
         index_articles(batch, using=using)
         if progress:
             progress(len(batch))
-    cache.bump()  # search pages cached from the old index are retired
+    cache.bump()  # cached search pages were made from the old index
     return len(ids)
 
 

@@ -160,13 +160,16 @@ def test_autosave_respects_the_stale_version_rule(reporter):
     assert Article.objects.get(pk=article.pk).headline == "Theirs"
 
 
-@pytest.mark.parametrize("whose", ["someone else's draft", "published"])
-def test_autosave_is_refused_to_those_who_may_not_edit_and_for_published_articles(reporter, editor, whose):
+@pytest.mark.parametrize("whose, status", [("someone else's draft", 404), ("published", 403), ("own published", 403)])
+def test_autosave_is_refused_to_those_who_may_not_edit_and_for_published_articles(reporter, editor, whose, status):
+    # An article one may not see answers like one that does not exist (404); one seen but not editable, 403.
     if whose == "published":
         article, client = ArticleFactory(headline="Live"), logged_in(editor)
+    elif whose == "own published":
+        article, client = ArticleFactory(headline="Live", created_by=reporter), logged_in(reporter)
     else:
         article, client = ArticleFactory(draft=True, headline="Live"), logged_in(reporter)
-    assert autosave(client, article, headline="Changed").status_code == 403
+    assert autosave(client, article, headline="Changed").status_code == status
     assert Article.objects.get(pk=article.pk).headline == "Live"
 
 
@@ -207,8 +210,20 @@ def test_presence_forgets_someone_not_heard_from(editor):
 
 
 def test_presence_needs_permission_to_see_the_article(reporter):
-    article = ArticleFactory(draft=True)  # someone else's
-    assert logged_in(reporter).post(f"/admin/articles/article/{article.pk}/presence/").status_code == 403
+    article = ArticleFactory(draft=True)  # someone else's: answered like an id never used
+    client = logged_in(reporter)
+    assert client.post(f"/admin/articles/article/{article.pk}/presence/").status_code == 404
+    assert client.post(f"/admin/articles/article/{article.pk + 1000}/presence/").status_code == 404
+    assert desk_aids.mark_present(article.pk, desk.editor()) == []  # the reporter was never marked present
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "1/x"])
+@pytest.mark.parametrize("view", ["presence", "autosave"])
+def test_desk_endpoints_answer_404_to_an_id_that_is_not_a_number(editor, view, object_id):
+    response = logged_in(editor).post(
+        f"/admin/articles/article/{object_id}/{view}/", "{}", content_type="application/json"
+    )
+    assert response.status_code == 404
 
 
 # --- Desk notes ---------------------------------------------------------------------------------

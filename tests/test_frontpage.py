@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone
 from lxml import html as lxml_html
@@ -72,10 +73,33 @@ def test_a_pinned_story_that_is_not_public_never_shows(client, state):
 def test_an_expired_pin_stops_showing(client):
     ArticleFactory(headline="Newest", published_at=ago(1))
     old = ArticleFactory(headline="Yesterday's lead", published_at=ago(30))
-    Placement.objects.create(article=old, slot=Placement.Slot.LEAD, expires_at=ago(0.5))
+    pin = Placement.objects.create(article=old, slot=Placement.Slot.LEAD, expires_at=ago(0.5))
     assert headlines(front(client), LEAD) == ["Newest"]
-    Placement.objects.filter(article=old).update(expires_at=timezone.now() + datetime.timedelta(hours=1))
+    pin.expires_at = timezone.now() + datetime.timedelta(hours=1)
+    pin.save()  # as the desk does: the cached front page is retired
     assert headlines(front(client), LEAD) == ["Yesterday's lead"]
+
+
+def test_pins_show_and_go_at_once_on_the_cached_front_page(client):
+    ArticleFactory(headline="Newest", published_at=ago(1))
+    old = ArticleFactory(headline="Pinned later", published_at=ago(30))
+    assert headlines(front(client), LEAD) == ["Newest"]  # now in the page cache
+    pin = Placement.objects.create(article=old, slot=Placement.Slot.LEAD)
+    assert headlines(front(client), LEAD) == ["Pinned later"]
+    pin.delete()
+    assert headlines(front(client), LEAD) == ["Newest"]
+
+
+def test_the_cached_front_page_changes_when_a_pin_expires(client):
+    ArticleFactory(headline="Newest", published_at=ago(1))
+    old = ArticleFactory(headline="Pinned lead", published_at=ago(30))
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        Placement.objects.create(
+            article=old, slot=Placement.Slot.LEAD, expires_at=timezone.now() + datetime.timedelta(minutes=5)
+        )
+        assert headlines(front(client), LEAD) == ["Pinned lead"]
+        clock.shift(datetime.timedelta(minutes=6))  # no write at all: the expiry alone changes the page
+        assert headlines(front(client), LEAD) == ["Newest"]
 
 
 def top_stories(count=1 + FEATURED_COUNT):

@@ -12,11 +12,11 @@ SHOW = "from django.conf import settings as s; print(s.DEBUG, s.DATABASES['defau
 CLEARED = ("NEWSROOM_ENV", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_DEBUG")
 
 
-def setup_django(**env):
+def setup_django(show=SHOW, **env):
     """Start Django in a fresh interpreter, as manage.py or a WSGI server would."""
     clean = {k: v for k, v in os.environ.items() if k not in CLEARED}
     clean.update(DJANGO_SETTINGS_MODULE="newsroom.settings", **env)
-    code = f"import django; django.setup(); {SHOW}"
+    code = f"import django; django.setup(); {show}"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False
     )
@@ -53,3 +53,20 @@ def test_an_unknown_environment_is_refused():
     result = setup_django(NEWSROOM_ENV="prod")
     assert result.returncode != 0
     assert "NEWSROOM_ENV must be 'development' or 'production'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, seconds",
+    [
+        ({}, "0"),  # each gunicorn worker would keep its own pages: a change in one would not retire the others'
+        ({"REDIS_URL": "redis://127.0.0.1:6379/1"}, "600"),
+        ({"NEWSROOM_PAGE_CACHE_SECONDS": "120", "REDIS_URL": "redis://127.0.0.1:6379/1"}, "120"),
+    ],
+)
+def test_production_caches_pages_only_in_a_cache_shared_by_its_workers(env, seconds):
+    production = {"NEWSROOM_ENV": "production", "DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "x.org"}
+    show = "from django.conf import settings as s; print(s.NEWSROOM_PAGE_CACHE_SECONDS)"
+    clean = {"REDIS_URL": "", "NEWSROOM_PAGE_CACHE_SECONDS": ""}
+    result = setup_django(show, **{**production, **clean, **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [seconds]

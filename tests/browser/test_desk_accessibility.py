@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
 # The history and compare pages are being rebuilt (readable diffs, labelled versions) with their own
 # axe checks; reversion's stock history text fails colour contrast until then.
-AXE_PAGES = {"add", "change", "changelist"}
+AXE_PAGES = {"add", "change", "changelist", "history", "compare"}
 
 
 def session_page(browser, live_server, client, user):
@@ -67,5 +67,20 @@ def test_a_reporters_desk_pages_have_no_axe_violations(browser, live_server, cli
             results = AXE.run(page)
             assert results.violations_count == 0, f"{url}\n{results.generate_report()}"
             assert page.console_errors == [], (url, page.console_errors)
+    finally:
+        page.context.close()
+
+
+def test_compare_shows_an_inserted_word_marked_in_the_browser(browser, live_server, client):
+    """An editor compares two versions: the word added to the headline is marked as inserted, as text, not HTML."""
+    page = session_page(browser, live_server, client, desk.editor())
+    article = article_with_history(client)  # headline "First change", then "Second change"
+    try:
+        page.goto(f"{live_server.url}{desk_pages(client, article)['compare']}")
+        inserted = page.locator("ins").all_inner_texts()
+        deleted = page.locator("del").all_inner_texts()
+        assert any("Second" in text for text in inserted), inserted
+        assert any("First" in text for text in deleted), deleted
+        assert "&lt;p&gt;" not in page.content()  # readable text, never escaped markup
     finally:
         page.context.close()
