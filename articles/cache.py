@@ -81,16 +81,17 @@ def content_changed(sender, **kwargs):
 
 
 # Moments when pages change by themselves, besides the next scheduled publication (e.g. a front-page pin's
-# expiry): callables returning the next such datetime after ``now``, or None. Registered by watch().
+# expiry): callables returning a one-value queryset of the next such datetime after ``now``. Registered by watch().
 _next_changes = []
 
 
 def watch(model, next_change=None):
     """Retire every cached page on any write to ``model`` (a model whose rows readers see).
 
-    ``next_change(now)``, if given, returns the next moment (an aware datetime, or None) at which pages that
-    show ``model`` change without a write, e.g. a placement expiring; it caps cache lifetimes like the next
-    scheduled publication does. Apps call this from AppConfig.ready().
+    ``next_change(now)``, if given, returns a queryset of one value (``.values("field")[:1]``): the next moment
+    after ``now`` at which pages that show ``model`` change without a write, e.g. a placement expiring. It caps
+    cache lifetimes like the next scheduled publication does, read in the same single query. Apps call this from
+    AppConfig.ready().
     """
     label = model._meta.label
     post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-{label}")
@@ -142,15 +143,15 @@ def _compute_state(gen, now):
     # queryset rules). Any single row carries the two uncorrelated subqueries; an empty table gives no row.
     upcoming = Article.objects.scheduled().order_by("published_at").values("published_at")[:1]
     latest = Article.objects.published().order_by("-published_at").values("published_at")[:1]
+    others = {f"next_{i}": Subquery(next_change(timezone.now())) for i, next_change in enumerate(_next_changes)}
     row = (
         Article.objects.order_by()
-        .values(upcoming=Subquery(upcoming), latest=Subquery(latest))
-        .values_list("upcoming", "latest")
+        .values(upcoming=Subquery(upcoming), latest=Subquery(latest), **others)
+        .values_list("upcoming", "latest", *others)
         .first()
     )
-    upcoming, latest = row or (None, None)
-    moments = [m for m in (upcoming, *(next_change(timezone.now()) for next_change in _next_changes)) if m]
-    upcoming = min(moments, default=None)
+    upcoming, latest, *moments = row or (None, None)
+    upcoming = min((moment for moment in (upcoming, *moments) if moment), default=None)
     changed = cache.get(CHANGED_KEY) or 0
     last_modified = max(changed, latest.timestamp() if latest else 0) or now
     return State(gen, upcoming.timestamp() if upcoming else None, last_modified)

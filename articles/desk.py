@@ -16,6 +16,7 @@ from django.urls import path
 from . import permissions, services
 from .admin_base import INLINE_MAX_FORMS, CappedInlineFormSet, DeskFieldsMixin, SafeAutocompleteSelect
 from .models import Article, Byline, DeskNote
+from .signals import is_loading_fixtures
 
 # --- Form widgets that validate (Nu HTML Checker) and have accessible names ----------------------
 
@@ -210,8 +211,8 @@ def _give_writers_an_author(sender, instance, action, pk_set, reverse, **kwargs)
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    if action != "post_add" or not pk_set:
-        return
+    if action != "post_add" or not pk_set or is_loading_fixtures():
+        return  # a fixture or backup brings its own Author rows
     if reverse:  # group.user_set.add(...): the instance is the group
         if instance.name in DESK_GROUPS:
             for user in get_user_model().objects.filter(pk__in=pk_set, author__isnull=True):

@@ -38,3 +38,21 @@ def defer(article_id):
         return False
     ids.add(article_id)
     return True
+
+
+_loading_fixtures = ContextVar("loading_fixtures", default=False)
+
+
+@contextmanager
+def loading_fixtures():
+    """Mark the block as a fixture or backup load (articles' loaddata): the rows it brings are complete as they
+    are, so receivers that would make related rows themselves (an Author for a writer) leave it alone."""
+    token = _loading_fixtures.set(True)
+    try:
+        yield
+    finally:
+        _loading_fixtures.reset(token)
+
+
+def is_loading_fixtures():
+    return _loading_fixtures.get()

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 class PlacementQuerySet(models.QuerySet):
     def next_expiry(self, now):
-        """The soonest ``expires_at`` after ``now`` (an aware datetime), or None: the front page changes then."""
-        return self.filter(expires_at__gt=now).order_by("expires_at").values_list("expires_at", flat=True).first()
+        """The soonest ``expires_at`` after ``now``, as a queryset of one value: the front page changes then."""
+        return self.filter(expires_at__gt=now).order_by("expires_at").values("expires_at")[:1]
 
     def live(self):
         """Placements not yet expired whose article readers may see (Article.objects.published()).

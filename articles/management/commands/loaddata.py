@@ -16,6 +16,7 @@ from django.db import models
 
 from articles.fields import refuse_control_characters
 from articles.models import normalize_text
+from articles.signals import loading_fixtures
 
 VALIDATED_APPS = {"articles"}
 
@@ -29,7 +30,8 @@ class Command(loaddata.Command):
 
     def handle(self, *fixture_labels, **options):
         try:
-            return super().handle(*fixture_labels, **options)
+            with loading_fixtures():
+                return super().handle(*fixture_labels, **options)
         except FixtureRejected as error:
             raise CommandError(f"{error} Nothing was loaded.") from None
 
