@@ -32,6 +32,9 @@ class AutocompleteSelect(SafeAutocompleteSelect):
         groups = super().optgroups(name, value, attrs)
         if self.is_required:
             groups[0][1].insert(0, self.create_option(name, "", "—", False, 0))
+        for option in groups[0][1]:
+            if option["value"] == "" and not option["label"]:
+                option["label"] = "—"  # an empty <option> needs text or a label (e.g. the optional picture box)
         return groups
 
 
