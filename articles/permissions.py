@@ -86,4 +86,4 @@ def may_change_image(user, image=None):
     shown = Q(featured_image=image)
     if image.file.name:
         shown |= Q(body__contains=image.file.name)
-    return not Article.objects.filter(status=Article.Status.PUBLISHED).filter(shown).exists()
+    return not Article.objects.released().filter(shown).exists()

@@ -34,6 +34,10 @@ class ArticleQuerySet(models.QuerySet):
         """Published by an editor, waiting for its publication time."""
         return self.filter(status="published", published_at__gt=timezone.now())
 
+    def released(self):
+        """Published by an editor, public now or scheduled: its text is on the record (not unpublished())."""
+        return self.filter(status="published")
+
     def unpublished(self):
         """Drafts and articles in review."""
         return self.exclude(status="published")

@@ -84,13 +84,13 @@ def import_articles(paths, *, publish=False, language=None, authors=(), tags=(),
         tags = [_tag_named(name) for name in tags]
         existing = _slugs_by_headline(article.headline for _, article in parsed)
         sources = _sources_by_name()
-        sections = {_name_key(section.name): section for section in Section.objects.all()}
+        sections = {name_key(section.name): section for section in Section.objects.all()}
         for index, (path, article) in enumerate(parsed, start=1):
-            key = _name_key(article.headline)
+            key = name_key(article.headline)
             if key in existing:
                 imported = ImportedFile(path, existing[key], created=False)
             else:
-                section_key = _name_key(article.section)
+                section_key = name_key(article.section)
                 if section_key not in sections:
                     sections[section_key] = Section.objects.create(name=article.section)
                 created = _create_article(
@@ -133,21 +133,16 @@ def _read_article_file(path):
     return textformat.parse_bytes(data)
 
 
-def _name_key(name):
-    """Names that differ only in case (in any script) or Unicode normal form are the same name."""
-    return name_key(name)
-
-
 def find_by_name(queryset, name, field="name"):
     """The first row of ``queryset`` whose ``field`` is ``name`` ignoring case in any script, or None.
 
     ``iexact`` folds ASCII letters only on SQLite (so "україна" would miss "Україна"): rows of the
     same length are fetched and compared with str.casefold() (Unicode's full case folding) in NFC.
     """
-    key = _name_key(name)
+    key = name_key(name)
     lengths = {len(nfc(name.strip())), len(clean_name(name))}  # stored names are NFC
     candidates = queryset.annotate(name_length=Length(field)).filter(name_length__in=lengths).order_by("pk")
-    return next((row for row in candidates if _name_key(getattr(row, field)) == key), None)
+    return next((row for row in candidates if name_key(getattr(row, field)) == key), None)
 
 
 def _slugs_by_headline(headlines):
@@ -162,7 +157,7 @@ def _slugs_by_headline(headlines):
         .filter(headline_length__in=lengths)
         .values_list("headline", "slug")
     )
-    return {_name_key(headline): slug for headline, slug in candidates}
+    return {name_key(headline): slug for headline, slug in candidates}
 
 
 def _sources_by_name():
