@@ -455,3 +455,32 @@ def test_a_word_inside_a_run_of_an_unspaced_script_is_found(client):
     assert found(client, "经济 -峰会") == []
     page = client.get("/search/", {"q": "峰会"}).content.decode()
     assert "<mark>" in page
+
+
+# --- storage at scale ------------------------------------------------------------------------------------------
+
+
+def test_postgresql_keeps_index_rows_narrow():
+    """Counting a common word reads its rows by address: long values live out of line (TOAST), not in the row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's storage option")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'search_searchentry'")
+        assert "toast_tuple_target=128" in (cursor.fetchone()[0] or [])
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize("probe", [False, True])
+def test_every_match_plan_finds_the_same_articles(scan, probe):
+    from search.engines import get_engine
+
+    ArticleFactory(headline="Harbour pilots strike")
+    ArticleFactory(headline="Harbour opens", draft=True)
+    ArticleFactory(headline="Airport pilots")
+    match = get_engine().match(parse("harbour"), scan=scan, probe=probe)
+    assert sorted(Article.objects.filter(match).values_list("headline", flat=True)) == [
+        "Harbour opens",
+        "Harbour pilots strike",
+    ]

@@ -6,6 +6,8 @@ tokenizer splits them on spaces and would fold case and accents in every script 
 The table is created by migration ``search.0001_initial`` on SQLite only.
 """
 
+import json
+
 from .base import Engine
 
 
@@ -48,7 +50,10 @@ class SQLiteEngine(Engine):
         with self.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def match_sql(self, query, *, headline_only=False):
+    def ids_sql(self, ids):
+        return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
+
+    def match_sql(self, query, *, headline_only=False, scan=False, probe=False):
         if not query:
             return None
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [
