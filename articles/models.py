@@ -422,9 +422,6 @@ class Article(KeepsOldSlugs):
             models.Index(fields=["section", "status", "-published_at", "-created_at"], name="article_section_idx"),
             # The desk lists every status in the same order.
             models.Index(fields=["-published_at", "-created_at"], name="article_desk_idx"),
-            # Search: the public articles newest first with what a result set is joined and faceted by
-            # (search.results), read from the index alone.
-            models.Index(fields=["status", "-published_at", "-id", "section"], name="article_search_idx"),
         ]
         constraints = [
             models.CheckConstraint(
