@@ -306,11 +306,15 @@ class PublicPageCacheMiddleware:
         if cached is not None and cached[0] == state.token:
             _token, status, headers, body = cached
             if self._not_modified(request, etag, state, now, known_page=True):
-                return self._not_modified_response(headers.items())
+                return self._not_modified_response(headers.values())
+            response = HttpResponse(body, status=status)
+            # The stored headers were checked when the page was rendered: copied as they are (Django keeps them
+            # as {lower-case name: (name, value)}), not validated and encoded again on every hit.
+            response.headers._store = headers.copy()
             last_modified = state.http_last_modified(now)
-            if last_modified is not None and "Last-Modified" not in headers:  # stored before its second was over
-                headers = {**headers, "Last-Modified": last_modified}
-            return HttpResponse(body, status=status, headers=headers)
+            if last_modified is not None and "last-modified" not in headers:  # stored before its second was over
+                response["Last-Modified"] = last_modified
+            return response
         if self._not_modified(request, etag, state, now, known_page=False):
             return self._not_modified_response(self._freshness_headers(etag, state, now))
         response = self.get_response(request)
@@ -367,6 +371,6 @@ class PublicPageCacheMiddleware:
         for name, value in self._freshness_headers(etag, state, now):
             if name != "Vary":
                 response[name] = value
-        # (token, status, {header: value}, body): the token tells a hit from a page of an older state.
-        entry = (state.token, response.status_code, dict(response.items()), response.content)
+        # (token, status, {lower-case name: (name, value)}, body): the token tells a hit from an older state's page.
+        entry = (state.token, response.status_code, dict(response.headers._store), response.content)
         cache.set(key, entry, state.lifetime(now))

@@ -128,7 +128,8 @@ def main():
         app = get_wsgi_application()  # WhiteNoise lists the static files when it starts
         page = cost(app, path)
         static = cost(app, f"/static/{twin.name}")
-        print(f"  {name:8} {status[:3]} {len(body):7} B  page {page:8.0f}  static {static:6.0f}  ratio {static / page:.3f}")
+        ratio = static / page
+        print(f"  {name:8} {status[:3]} {len(body):7} B  page {page:8.0f}  static {static:6.0f}  ratio {ratio:.3f}")
 
 
 if __name__ == "__main__":

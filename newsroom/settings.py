@@ -163,7 +163,7 @@ if os.environ.get("REDIS_URL"):
     DJANGO_REDIS_LOGGER = "newsroom.cache"
 else:
     # Bounded: a page is about 10-40 KB and each worker process has its own copy.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+    CACHES = {"default": {"BACKEND": "ops.cache.LocalMemoryCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
 
 # How long an anonymous public page may be kept in the cache (0 turns the page cache off). Changes retire
 # cached pages at once whatever this says; it only bounds memory use.
@@ -176,7 +176,7 @@ NEWSROOM_SHARED_CACHE_SECONDS = int(os.environ.get("NEWSROOM_SHARED_CACHE_SECOND
 # Where each picture's rendition URLs are remembered, per process: a page with forty pictures then makes no
 # network round trip for them. (Whether a rendition file exists is kept in the default cache by django-imagekit.)
 CACHES["renditions"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "ops.cache.LocalMemoryCache",
     "LOCATION": "renditions",
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 20000},
