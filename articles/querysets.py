@@ -57,14 +57,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self):
-        """Everything a list of articles shows, fetched in a fixed number of queries."""
-        return self.select_related("section", "featured_image").prefetch_related(
-            self._joined("bylines", "author"), "tags"
+        """Everything an article card shows (section, picture, bylines), in two queries: no body, no tags.
+
+        A feed, which shows both, adds them: ``for_feed()``.
+        """
+        return (
+            self.select_related("section", "featured_image")
+            .defer("body")
+            .prefetch_related(self._joined("bylines", "author"))
         )
+
+    def for_feed(self):
+        """Everything a feed item shows: a card's, the body, the tags (categories) and the corrections."""
+        return self.for_listing().defer(None).prefetch_related("tags", "corrections")
 
     def for_detail(self):
         """Everything the article page shows, fetched in a fixed number of queries."""
-        return self.for_listing().prefetch_related(self._joined("citations", "source"), "notes", "corrections")
+        return (
+            self.for_listing()
+            .defer(None)
+            .prefetch_related("tags", self._joined("citations", "source"), "notes", "corrections")
+        )
 
     def _joined(self, relation, foreign_key):
         """Prefetch ``relation`` with its ``foreign_key`` joined in: one query where "relation__fk" takes two."""
