@@ -121,9 +121,16 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(**{relation: obj})
         model_name, article_field, other_field = LINKS[relation]
         links = apps.get_model("articles", model_name).objects.filter(**{other_field: obj})
-        if not dense or links[:dense].count() < dense:
+        if not dense or not self._is_dense(relation, obj, links, dense):
             return self.filter(pk__in=links.values(article_field))
         return self.filter(Exists(links.filter(**{article_field: OuterRef("pk")})))
+
+    @staticmethod
+    def _is_dense(relation, obj, links, dense):
+        """Whether ``obj`` has ``dense`` links or more: counted once per content generation, not per request."""
+        from .cache import per_generation  # the cache module imports the models, which import this module
+
+        return per_generation(f"dense:{relation}:{dense}:{obj.pk}", lambda: links[:dense].count() >= dense)
 
     def with_last_correction(self):
         """Each article's latest correction time as ``last_correction_at`` (None without one), for seo.updated_at.

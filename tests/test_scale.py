@@ -125,3 +125,15 @@ def test_the_database_work_of_a_page_does_not_grow_with_the_archive(client, sett
     large = {name: sqlite_steps(client, url) for name, url in pages.items()}
     grown = {name: (small[name], large[name]) for name in pages if large[name] >= 2 * max(small[name], 10)}
     assert not grown, grown
+
+
+def test_a_list_is_counted_once_per_change(client, settings):
+    """The capped count of a list is kept until the content changes (exact: a new article counts at once)."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    ArticleFactory.create_batch(3, tags=["Ports"])
+    assert "3 articles" in client.get("/tags/ports/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        assert "3 articles" in client.get("/tags/ports/?page=1").content.decode()
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    ArticleFactory(tags=["Ports"])
+    assert "4 articles" in client.get("/tags/ports/").content.decode()
