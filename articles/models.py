@@ -421,6 +421,13 @@ class Article(KeepsOldSlugs):
         indexes = [
             models.Index(fields=["status", "-published_at", "-created_at"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-created_at"], name="article_section_idx"),
+            # A section page's lead, its newest pictured story: only pictured stories are listed, so a section
+            # with few pictures (or none) is not read to its end to find one.
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                condition=Q(featured_image__isnull=False),
+                name="article_section_pictured_idx",
+            ),
             # The desk lists every status in the same order.
             models.Index(fields=["-published_at", "-created_at"], name="article_desk_idx"),
         ]
