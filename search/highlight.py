@@ -1,5 +1,7 @@
 """Snippets: the passage of an article that matched, escaped, with the matching words in ``<mark>``."""
 
+import itertools
+
 from django.utils.html import format_html, format_html_join
 
 from .text import WORD_RE, word_tokens
@@ -22,8 +24,15 @@ class Highlighter:
             for token, _ in word_tokens(word)
         )
 
-    def spans(self, text):
-        return [(m.start(), m.end()) for m in WORD_RE.finditer(text) if self._matches(m.group())]
+    def spans(self, text, start=0, end=None):
+        """``[(start, end), ...]`` of the matching words of ``text[start:end]``, as offsets into ``text``."""
+        end = len(text) if end is None else end
+        words = itertools.takewhile(lambda m: m.start() < end, WORD_RE.finditer(text, start))
+        return [(m.start(), m.end()) for m in words if self._matches(m.group())]
+
+    def first(self, text):
+        """The ``(start, end)`` of the first matching word of ``text``, or None (reads no further)."""
+        return next(((m.start(), m.end()) for m in WORD_RE.finditer(text) if self._matches(m.group())), None)
 
     def highlight(self, text, spans=None, start=0, end=None):
         """``text[start:end]`` escaped, with the matched words marked. Returns safe HTML."""
@@ -39,14 +48,14 @@ class Highlighter:
 
     def snippet(self, text, size=SNIPPET_CHARS):
         """About ``size`` characters of ``text`` around its first match, with … where it was cut; "" if none."""
-        spans = self.spans(text)
-        if not spans:
+        first = self.first(text)
+        if first is None:
             return ""
-        start = max(0, spans[0][0] - LEAD_CHARS)
+        start = max(0, first[0] - LEAD_CHARS)
         if start:
-            start = text.find(" ", start, spans[0][0]) + 1 or spans[0][0]
+            start = text.find(" ", start, first[0]) + 1 or first[0]
         end = min(len(text), start + size)
         if end < len(text):
-            end = text.rfind(" ", spans[0][1], end) if text.rfind(" ", spans[0][1], end) > 0 else end
-        html = self.highlight(text, spans, start, end)
+            end = text.rfind(" ", first[1], end) if text.rfind(" ", first[1], end) > 0 else end
+        html = self.highlight(text, self.spans(text, start, end), start, end)
         return format_html("{}{}{}", "… " if start else "", html, " …" if end < len(text) else "")

@@ -4,17 +4,17 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count
-from django.utils.timezone import localtime
+from django.db.models import Count, Prefetch
+from django.utils.timezone import get_current_timezone
 
-from articles.models import Article, Author, Source, Tag
+from articles.models import Article, Byline, Citation, TaggedArticle
 
 from .engines import get_engine
 from .highlight import Highlighter
 from .query import parse
 
 FACET_SIZE = 10  # values shown per facet
-FACET_SAMPLE = 1000  # matches the facets count, newest first
+FACET_SAMPLE = 500  # matches the facets count, newest first (the page says so when there are more)
 HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from the rest by their ids
 RECENT_FIRST = ("-published_at", "-pk")
 
@@ -50,7 +50,9 @@ class SearchResults:
         self.indexed = self.engine.count(query)
         self.many = self.indexed >= self.MANY
         self.visible = Article.objects.published().filter(**self.filters)
-        self.matched = self.visible.filter(self.engine.match(query, scan=self.many))
+        self.matched = self.visible.filter(self.engine.match(query, scan=self.many))  # to count
+        # To read the newest few: each article checked on its own when the matches are many.
+        self.walked = self.visible.filter(self.engine.match(query, scan=self.many, probe=self.many))
         self.highlighter = Highlighter(query)
 
     @cached_property
@@ -59,8 +61,10 @@ class SearchResults:
             return 0
         if not self.many or self.filters:
             return self.matched.count()
-        hidden = Article.objects.unpublished() | Article.objects.scheduled()
-        return self.indexed - hidden.filter(self.engine.match(self.query, scan=True)).count()
+        # Two counts, each on its own index (status; status and time), not one with an OR that scans them all.
+        match = self.engine.match(self.query, scan=True)
+        hidden = (Article.objects.unpublished(), Article.objects.scheduled())
+        return self.indexed - sum(articles.filter(match).count() for articles in hidden)
 
     def count(self):
         return self.total
@@ -78,7 +82,7 @@ class SearchResults:
     def _headline_match(self):
         # Driven by the (usually few) headline matches, each checked against the full query.
         return self.visible.filter(self.engine.match(self.query, headline_only=True)).filter(
-            self.engine.match(self.query, scan=True)
+            self.engine.match(self.query, scan=True, probe=True)
         )
 
     @cached_property
@@ -90,21 +94,29 @@ class SearchResults:
             return []
         ids = lambda articles, a, b: list(articles.order_by(*RECENT_FIRST).values_list("pk", flat=True)[a:b])  # noqa: E731
         if self.sort == "date":
-            return ids(self.matched, start, stop)
+            return ids(self.walked, start, stop)
         head = self.headline_total
         found = ids(self._headline_match, start, min(stop, head)) if start < head else []
         if stop > head:
             if head <= HEADLINE_IDS_INLINE:
                 # The few headline matches as literal ids: a NOT IN (subquery) makes PostgreSQL scan every article.
                 headline_ids = list(self._headline_match.values_list("pk", flat=True)) if head else []
-                rest = self.matched.exclude(pk__in=headline_ids) if headline_ids else self.matched
+                rest = self.walked.exclude(pk__in=headline_ids) if headline_ids else self.walked
             else:
-                rest = self.matched.exclude(self.engine.match(self.query, headline_only=True))
+                rest = self.walked.exclude(self.engine.match(self.query, headline_only=True))
             found += ids(rest, max(start - head, 0), stop - head)
         return found
 
     def _load(self, ids):
-        articles = Article.objects.filter(pk__in=ids).for_listing().select_related("search_entry").in_bulk()
+        # What a result shows (search/result.html): no tags, picture or stored body; the snippet is cut from the
+        # index's visible text.
+        articles = (
+            Article.objects.filter(pk__in=ids)
+            .select_related("section", "search_entry")
+            .defer("body", "search_entry__meta", "search_entry__extra")
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .in_bulk()
+        )
         ordered = [articles[pk] for pk in ids if pk in articles]
         for article in ordered:
             article.headline_html = self.highlighter.highlight(article.headline)
@@ -115,6 +127,7 @@ class SearchResults:
     @cached_property
     def facet_sample(self):
         """The newest FACET_SAMPLE matches as ``(pk, section slug, section name, published_at)`` rows."""
+        # Not walked: a thousand matches may lie far apart (article_search_idx serves the join on PostgreSQL).
         rows = self.matched.order_by(*RECENT_FIRST).values_list("pk", "section__slug", "section__name", "published_at")
         return list(rows[:FACET_SAMPLE])
 
@@ -133,16 +146,23 @@ class SearchResults:
         rows = self.facet_sample
         ids = [row[0] for row in rows]
         sections = Counter((slug, name) for _, slug, name, _ in rows)
-        years = Counter(localtime(published).year for *_, published in rows if published)
-        related = {
-            "tag": Tag.objects.filter(tagged_articles__content_object__in=ids).annotate(n=Count("tagged_articles")),
-            "source": Source.objects.filter(citations__article__in=ids).annotate(n=Count("citations")),
-            "author": Author.objects.filter(bylines__article__in=ids).annotate(n=Count("bylines")),
+        zone = get_current_timezone()
+        years = Counter(published.astimezone(zone).year for *_, published in rows if published)
+        # Counted on the link tables, whose article column is indexed: one probe per sampled article.
+        links = {
+            "tag": (TaggedArticle, "content_object"),
+            "source": (Citation, "article"),
+            "author": (Byline, "article"),
         }
-        values = {
-            name: [FacetValue(*row) for row in qs.order_by("-n", "name").values_list("slug", "name", "n")[:FACET_SIZE]]
-            for name, qs in related.items()
-        }
+        values = {}
+        for name, (model, article) in links.items():
+            rows = (
+                model.objects.filter(self.engine.among(ids, article))
+                .values_list(f"{name}__slug", f"{name}__name")
+                .annotate(n=Count("pk"))
+                .order_by("-n", f"{name}__name")
+            )
+            values[name] = [FacetValue(*row) for row in rows[:FACET_SIZE]]
         by_count = sorted(sections.items(), key=lambda item: (-item[1], item[0][1]))[:FACET_SIZE]
         return [
             Facet("section", "Section", [FacetValue(slug, name, n) for (slug, name), n in by_count]),

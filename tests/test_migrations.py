@@ -46,3 +46,42 @@ def test_existing_names_get_unique_name_keys_and_slugs_move_to_nfc():
     assert list(tags) == [("Україна", "україна"), ("УКРАЇНА (2)", "україна (2)")]
     section = after.get_model("articles", "Section").objects.get()
     assert (section.name, section.name_key, section.slug) == ("Café", "café", "café")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexed_articles_get_their_phrase_pairs():
+    from articles.models import Article
+    from search.engines import get_engine
+    from search.engines.postgresql import tsvector
+    from search.query import parse
+    from search.text import tokens
+
+    before = [("search", "0002_searchentry_narrow_rows")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    articles_now = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "articles"]
+    old = executor.loader.project_state(before + articles_now).apps
+    section = old.get_model("articles", "Section").objects.create(name="News", name_key="news", slug="news")
+    article = old.get_model("articles", "Article").objects.create(
+        headline="Port news", slug="port-news", section=section, language="en"
+    )
+    body = "Officials said the harbour pilots strike ended."
+    old.get_model("search", "SearchEntry").objects.create(article_id=article.pk, language="en", body=body)
+    with connection.cursor() as cursor:  # the index as the code before pairs wrote it
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "INSERT INTO search_fts (rowid, headline, meta, body) VALUES (%s, %s, '', %s)",
+                [article.pk, " ".join(tokens("Port news")), " ".join(tokens(body))],
+            )
+        else:
+            cursor.execute(
+                "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
+                [tsvector(tokens("Port news"), [], tokens(body)), article.pk],
+            )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    for phrase in ('"harbour pilots"', '"harbour pilots strike"'):
+        match = get_engine().match(parse(phrase))
+        assert list(Article.objects.filter(match).values_list("pk", flat=True)) == [article.pk]
+    assert not Article.objects.filter(get_engine().match(parse('"pilots harbour"'))).exists()

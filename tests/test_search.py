@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from articles import services
 from articles.models import Article, Section, Source, SourceAlias, Tag
+from search.engines import get_engine
 from search.indexing import entry_for
 from search.models import SearchEntry
 from search.query import parse
@@ -63,6 +64,40 @@ def test_quoted_phrases_straight_or_curly(client, query):
     ArticleFactory(headline="Scattered", body="<p>The council of the north, on the Atlantic.</p>")
     assert found(client, query) == ["Meeting"]
     assert sorted(found(client, "north atlantic council")) == ["Meeting", "Scattered"]
+
+
+def test_phrases_keep_word_order_adjacency_and_fields(client):
+    ArticleFactory(headline="Exact", body="<p>Officials said the harbour pilots strike ended.</p>")
+    ArticleFactory(headline="Reversed", body="<p>The strike of pilots at the harbour ended.</p>")
+    ArticleFactory(headline="Split", body="<p>Harbour pilots met. Pilots strike later.</p>")
+    ArticleFactory(headline="Across fields", dek="They watched the harbour", body="<p>pilots strike today</p>")
+    assert found(client, '"harbour pilots"') == ["Split", "Exact"]
+    assert found(client, '"harbour pilots strike"') == ["Exact"]
+    assert found(client, '"pilots harbour"') == []
+    assert found(client, 'strike -"harbour pilots"') == ["Across fields", "Reversed"]
+
+
+def test_phrases_are_looked_up_as_adjacent_pairs():
+    """Two adjacent words are one index token, so a phrase of common words is one lookup, not a position check
+    of every article holding both words."""
+    from search.text import PAIR, pairs
+
+    assert pairs(["harbour", "pilot", "strike"]) == [f"harbour{PAIR}pilot", f"pilot{PAIR}strike"]
+    article = ArticleFactory(headline="Harbour pilots strike", body="<p>Talks end.</p>")
+    # No word a reader types can contain the separator: it splits words like punctuation.
+    assert [p.tokens for p in parse(f"harbour{PAIR}pilot").phrases] == [(("harbour", False), ("pilot", False))]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT pairs FROM search_fts WHERE rowid = %s", [article.pk])
+            assert f"harbour{PAIR}pilot" in cursor.fetchone()[0].split()
+        else:
+            cursor.execute(
+                "SELECT %s = ANY(tsvector_to_array(document)) FROM search_searchentry WHERE article_id = %s",
+                [f"harbour{PAIR}pilot", article.pk],
+            )
+            assert cursor.fetchone()[0]
 
 
 def test_ampersand_inside_a_word_and_entities(client):
@@ -255,7 +290,6 @@ def test_index_follows_renames_and_merges(client):
 def test_rebuild_command_restores_the_index(client):
     ArticleFactory(headline="Rebuilt story")
     SearchEntry.objects.all().delete()
-    from search.engines import get_engine
 
     get_engine().clear()
     assert found(client, "rebuilt") == []
@@ -455,3 +489,31 @@ def test_a_word_inside_a_run_of_an_unspaced_script_is_found(client):
     assert found(client, "经济 -峰会") == []
     page = client.get("/search/", {"q": "峰会"}).content.decode()
     assert "<mark>" in page
+
+
+# --- storage at scale ------------------------------------------------------------------------------------------
+
+
+def test_postgresql_keeps_index_rows_narrow():
+    """Counting a common word reads its rows by address: long values live out of line (TOAST), not in the row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's storage option")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'search_searchentry'")
+        assert "toast_tuple_target=128" in (cursor.fetchone()[0] or [])
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize("probe", [False, True])
+def test_every_match_plan_finds_the_same_articles(scan, probe):
+
+    ArticleFactory(headline="Harbour pilots strike")
+    ArticleFactory(headline="Harbour opens", draft=True)
+    ArticleFactory(headline="Airport pilots")
+    match = get_engine().match(parse("harbour"), scan=scan, probe=probe)
+    assert sorted(Article.objects.filter(match).values_list("headline", flat=True)) == [
+        "Harbour opens",
+        "Harbour pilots strike",
+    ]

@@ -44,14 +44,35 @@ class Engine:
     def remove(self, article_ids):
         raise NotImplementedError
 
-    def match_sql(self, query, *, headline_only=False):
+    def match_sql(self, query, *, headline_only=False, scan=False, probe=False):
         """``(sql, params)`` selecting the ids of articles matching ``query`` (one column), or None."""
         raise NotImplementedError
 
-    def match(self, query, *, headline_only=False, scan=False):
-        """A filter condition on Article for the matches of ``query``; None when it has nothing to match."""
-        found = self.match_sql(query, headline_only=headline_only)
+    def match(self, query, *, headline_only=False, scan=False, probe=False):
+        """A filter condition on Article for the matches of ``query``; None when it has nothing to match.
+
+        Hints to the engine, which words its SQL so that its database takes the plan that fits (see MatchIn
+        and PostgreSQLEngine.match_sql):
+
+        - ``scan``: the matches are many (SearchResults.MANY), so walking the articles newest first and checking
+          each beats looking every match up by id;
+        - ``probe``: only a few rows will be checked (a page of a walk, a few headline matches), so checking
+          each row on its own beats reading every match first. Counts never probe.
+        """
+        found = self.match_sql(query, headline_only=headline_only, scan=scan, probe=probe)
         return MatchIn(*found, scan=scan and self.vendor == "sqlite") if found else None
+
+    def ids_sql(self, ids):
+        """``(sql, params)`` selecting the integers ``ids`` as one column, passed as a single parameter."""
+        raise NotImplementedError
+
+    def among(self, ids, field="pk"):
+        """A filter condition: ``field`` is one of the integers ``ids``.
+
+        The same as ``field__in=ids``, but the list travels as one parameter (a JSON array on SQLite, an array
+        on PostgreSQL), so a thousand ids cost one bound value instead of a thousand prepared lookups.
+        """
+        return MatchIn(*self.ids_sql([int(pk) for pk in ids]), column=F(field))
 
     def count(self, query):
         """How many articles match ``query``, drafts included: one read of the index, no join."""

@@ -1,11 +1,15 @@
 """SQLite: an FTS5 virtual table (https://sqlite.org/fts5.html), one row per article, rowid = article id.
 
 Columns ``headline``, ``meta`` (dek, tags, section, bylines, cited sources) and ``body`` (visible text,
-background notes, corrections) hold the tokens of :mod:`search.text`; the ``unicode61 remove_diacritics 2``
+background notes, corrections) hold the tokens of :mod:`search.text`, ``pairs`` each field's adjacent pairs
+for phrases (:func:`search.text.pairs`); the ``unicode61 remove_diacritics 2``
 tokenizer splits them on spaces and would fold case and accents in every script had we not done so already.
-The table is created by migration ``search.0001_initial`` on SQLite only.
+The table is created by migrations ``search.0001_initial`` and ``0003_phrase_pairs`` on SQLite only.
 """
 
+import json
+
+from ..text import pairs
 from .base import Engine
 
 
@@ -15,13 +19,20 @@ def _string(token, prefix):
     return '"' + token.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def _phrase(phrase):
-    return " + ".join(_string(token, prefix) for token, prefix in phrase.tokens)
+def _phrase(phrase, use_pairs=True):
+    """One word, or a phrase: its adjacent pairs (search.text.pairs, column ``pairs``) when it has no prefix
+    word; from three words on also the phrase itself, checked only where every pair is."""
+    words = " + ".join(_string(token, prefix) for token, prefix in phrase.tokens)
+    if len(phrase.tokens) < 2 or not use_pairs or any(prefix for _, prefix in phrase.tokens):
+        return words
+    found = " AND ".join(_string(pair, False) for pair in pairs([token for token, _ in phrase.tokens]))
+    return f"({{pairs}} : ({found}))" + (f" AND ({words})" if len(phrase.tokens) > 2 else "")
 
 
 def expression(query, *, headline_only=False):
     """The FTS5 MATCH expression of ``query``, e.g. ``("negoti") AND ("kyiv" OR "kiev") NOT ("draft")``."""
-    positive = " AND ".join("(" + " OR ".join(_phrase(p) for p in group) + ")" for group in query.required)
+    use_pairs = not headline_only  # a column filter cannot hold another, and the headline is short
+    positive = " AND ".join("(" + " OR ".join(_phrase(p, use_pairs) for p in group) + ")" for group in query.required)
     if headline_only:
         return "{headline} : (" + positive + ")"
     if query.excluded:
@@ -36,8 +47,11 @@ class SQLiteEngine(Engine):
         """Add rows; an article's old row must have been removed first (index_articles does)."""
         with self.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, headline, meta, body) VALUES (%s, %s, %s, %s)",
-                [(pk, " ".join(h), " ".join(m), " ".join(b)) for pk, h, m, b in rows],
+                "INSERT INTO search_fts (rowid, headline, meta, body, pairs) VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (pk, " ".join(h), " ".join(m), " ".join(b), " ".join(pairs(h) + pairs(m) + pairs(b)))
+                    for pk, h, m, b in rows
+                ],
             )
 
     def remove(self, article_ids):
@@ -48,7 +62,10 @@ class SQLiteEngine(Engine):
         with self.cursor() as cursor:
             cursor.execute("DELETE FROM search_fts")
 
-    def match_sql(self, query, *, headline_only=False):
+    def ids_sql(self, ids):
+        return "SELECT value FROM json_each(%s)", [json.dumps(ids)]
+
+    def match_sql(self, query, *, headline_only=False, scan=False, probe=False):
         if not query:
             return None
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [
