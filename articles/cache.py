@@ -211,8 +211,12 @@ DATA_CACHE_SECONDS = 3600  # per_generation() values; a change retires them at o
 def per_generation(name, compute):
     """``compute()``, kept in the cache until the content changes or the next article goes live.
 
-    For lists of dates, whose query reads every public article of the archive (or of a year).
+    For data whose query reads much of the archive (lists of dates, capped counts) or that every page shows (the
+    navigation). Only with a cache all processes share (``NEWSROOM_DATA_CACHE``, off in production without
+    Redis): a process's own cache would not see another's change, so there ``compute()`` runs every time.
     """
+    if not settings.NEWSROOM_DATA_CACHE:
+        return compute()
     state = current_state()
     key = f"newsroom:{name}:{state.token}"
     value = cache.get(key)

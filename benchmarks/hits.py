@@ -33,6 +33,7 @@ os.environ.update(
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_HSTS_SECONDS": "0",
         "NEWSROOM_PAGE_CACHE_SECONDS": "600" if MODE == "cached" else "0",
+        "NEWSROOM_DATA_CACHE": "1",  # one process, nothing written: its own memory is exact
         "NEWSROOM_STATIC_ROOT": str(STATIC_ROOT),
         "NEWSROOM_REQUEST_LOG": "0",
     }

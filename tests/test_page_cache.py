@@ -354,3 +354,18 @@ def test_a_change_replaces_cached_pages_instead_of_adding_more(client, settings)
         article.save()
     assert "Fourth" in body(client, article.get_absolute_url())
     assert stored_pages() == 2
+
+
+def test_without_a_shared_cache_production_keeps_no_data_between_requests(client, settings):
+    """Each gunicorn worker's own memory would keep a section list that a change through another worker did not
+    retire: per-generation data (navigation, counts, archive years) is read afresh unless the cache is shared."""
+    from articles.models import Section
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_DATA_CACHE = False
+    article = FullArticleFactory()
+    client.get("/")
+    # What another worker's change looks like from here: the rows change, this process's generation does not.
+    Section.objects.filter(pk=article.section.pk).update(name="Renamed elsewhere")
+    navigation = body(client, "/corrections/").split('aria-label="Sections"')[1]
+    assert "Renamed elsewhere" in navigation.split("</nav>")[0]
