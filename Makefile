@@ -9,7 +9,7 @@ VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 # root needs no sudo; anyone else is asked for it once.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-render bench-search check check-deploy clean
+.PHONY: run serve test install install-dev browser vnu lint format migrate seed seed-fixture bench bench-render bench-search lighthouse check check-deploy clean
 
 run: install migrate seed
 	@echo ""
@@ -103,6 +103,18 @@ bench-render: install-dev
 # p50/p95 of 200 searches over ARTICLES generated articles (default 100000); DATABASE_URL picks the database.
 bench-search: install-dev
 	$(BIN)/python benchmarks/search.py $(if $(ARTICLES),--articles $(ARTICLES))
+
+# Lighthouse (npm devDependency) on the home and an article page, mobile emulation, served as in production
+# (gunicorn, whitenoise, Redis db 7) with pictured demo data; writes bench/lighthouse/<date>.md. Not part of `make test`.
+LIGHTHOUSE_BIN := node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE_BIN): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+lighthouse: install browser $(LIGHTHOUSE_BIN)
+	@redis-cli -u $${LIGHTHOUSE_REDIS_URL:-redis://127.0.0.1:6379/7} ping >/dev/null || { echo "Redis does not answer (LIGHTHOUSE_REDIS_URL)"; exit 1; }
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python benchmarks/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -77,6 +77,15 @@ def test_phrases_keep_word_order_adjacency_and_fields(client):
     assert found(client, 'strike -"harbour pilots"') == ["Across fields", "Reversed"]
 
 
+def test_a_phrase_in_the_headline_ranks_first(client):
+    now = timezone.now()
+    ArticleFactory(headline="Pilots of the harbour", body="<p>harbour pilots</p>", published_at=now)
+    ArticleFactory(headline="Harbour pilots strike", published_at=now - datetime.timedelta(days=1))
+    ArticleFactory(headline="Talks", body="<p>The harbour pilots strike.</p>", published_at=now)
+    assert found(client, '"harbour pilots"') == ["Harbour pilots strike", "Talks", "Pilots of the harbour"]
+    assert found(client, '"harbour pilots strike"') == ["Harbour pilots strike", "Talks"]
+
+
 def test_phrases_are_looked_up_as_adjacent_pairs():
     """Two adjacent words are one index token, so a phrase of common words is one lookup, not a position check
     of every article holding both words."""
@@ -90,14 +99,17 @@ def test_phrases_are_looked_up_as_adjacent_pairs():
 
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT pairs FROM search_fts WHERE rowid = %s", [article.pk])
-            assert f"harbour{PAIR}pilot" in cursor.fetchone()[0].split()
+            cursor.execute("SELECT pairs, headline FROM search_fts WHERE rowid = %s", [article.pk])
         else:
             cursor.execute(
-                "SELECT %s = ANY(tsvector_to_array(document)) FROM search_searchentry WHERE article_id = %s",
-                [f"harbour{PAIR}pilot", article.pk],
+                "SELECT array_to_string(tsvector_to_array(document), ' '),"
+                " array_to_string(tsvector_to_array(headline_document), ' ')"
+                " FROM search_searchentry WHERE article_id = %s",
+                [article.pk],
             )
-            assert cursor.fetchone()[0]
+        every_field, headline = cursor.fetchone()
+        assert f"harbour{PAIR}pilot" in every_field.split() and f"harbour{PAIR}pilot" in headline.split()
+        assert f"talk{PAIR}end" in every_field.split() and f"talk{PAIR}end" not in headline.split()
 
 
 def test_ampersand_inside_a_word_and_entities(client):

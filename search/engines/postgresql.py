@@ -2,7 +2,7 @@
 
 ``document`` holds every token with its position and weight (A headline, B dek/tags/section/bylines/sources,
 C body) and, without positions, each field's adjacent pairs for phrases (:func:`search.text.pairs`);
-``headline_document`` the headline alone, for the cheap "matches in the headline" ranking pass.
+``headline_document`` the headline alone (and its pairs), for the cheap "matches in the headline" ranking pass.
 Both are written as tsvector literals from the tokens of :mod:`search.text`, and queries are tsquery
 literals (``&``, ``|``, ``!``, ``<->`` for phrases, ``:*`` for prefixes; the tree websearch_to_tsquery would
 build), so PostgreSQL's parser and dictionaries never re-split a token and both databases hold the same
@@ -39,11 +39,11 @@ def _lexeme(token, prefix):
     return _quote(token) + (":*" if prefix else "")
 
 
-def _phrase(phrase, use_pairs=True):
+def _phrase(phrase):
     """One word, or a phrase: its adjacent pairs (search.text.pairs) when it has no prefix word, found in the
     GIN index alone; from three words on also its positions (``<->``), checked only where every pair is."""
     words = " <-> ".join(_lexeme(token, prefix) for token, prefix in phrase.tokens)
-    if len(phrase.tokens) < 2 or not use_pairs or any(prefix for _, prefix in phrase.tokens):
+    if len(phrase.tokens) < 2 or any(prefix for _, prefix in phrase.tokens):
         return f"({words})"
     found = [_quote(pair) for pair in pairs([token for token, _ in phrase.tokens])]
     if len(phrase.tokens) > 2:
@@ -51,12 +51,10 @@ def _phrase(phrase, use_pairs=True):
     return "(" + " & ".join(found) + ")"
 
 
-def tsquery(query, use_pairs=True):
-    """The tsquery literal of ``query``, e.g. ``('negoti') & (('kyiv') | ('kiev')) & !('draft')``.
-
-    ``use_pairs=False`` for ``headline_document``, which holds no pairs."""
-    parts = ["(" + " | ".join(_phrase(p, use_pairs) for p in group) + ")" for group in query.required]
-    parts += ["!" + _phrase(p, use_pairs) for p in query.excluded]
+def tsquery(query):
+    """The tsquery literal of ``query``, e.g. ``('negoti') & (('kyiv') | ('kiev')) & !('draft')``."""
+    parts = ["(" + " | ".join(_phrase(p) for p in group) + ")" for group in query.required]
+    parts += ["!" + _phrase(p) for p in query.excluded]
     return " & ".join(parts)
 
 
@@ -74,7 +72,7 @@ class PostgreSQLEngine(Engine):
             cursor.executemany(
                 "UPDATE search_searchentry SET document = %s::tsvector, headline_document = %s::tsvector "
                 "WHERE article_id = %s",
-                [(_with_pairs(tsvector(h, m, b), h, m, b), tsvector(h), pk) for pk, h, m, b in rows],
+                [(_with_pairs(tsvector(h, m, b), h, m, b), _with_pairs(tsvector(h), h), pk) for pk, h, m, b in rows],
             )
 
     def remove(self, article_ids):
@@ -105,4 +103,4 @@ class PostgreSQLEngine(Engine):
         fence = "" if probe else " OFFSET 0"
         # Only the tsquery travels as a parameter; the column and fence are this engine's constants.
         sql = f"SELECT article_id FROM search_searchentry WHERE {column} @@ %s::tsquery{fence}"  # noqa: S608
-        return sql, [tsquery(query, use_pairs=not headline_only)]
+        return sql, [tsquery(query)]

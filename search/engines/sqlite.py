@@ -19,25 +19,39 @@ def _string(token, prefix):
     return '"' + token.replace('"', '""') + '"' + ("*" if prefix else "")
 
 
-def _phrase(phrase, use_pairs=True):
-    """One word, or a phrase: its adjacent pairs (search.text.pairs, column ``pairs``) when it has no prefix
-    word; from three words on also the phrase itself, checked only where every pair is."""
+def _phrase(phrase, pairs_column="pairs"):
+    """One word, or a phrase: its adjacent pairs (search.text.pairs) when it has no prefix word; from three
+    words on also the phrase itself, checked only where every pair is. Pairs are looked up in ``pairs_column``,
+    or with no column filter of their own inside a headline-only expression (the headline column ends with
+    its own pairs)."""
     words = " + ".join(_string(token, prefix) for token, prefix in phrase.tokens)
-    if len(phrase.tokens) < 2 or not use_pairs or any(prefix for _, prefix in phrase.tokens):
+    if len(phrase.tokens) < 2 or any(prefix for _, prefix in phrase.tokens):
         return words
     found = " AND ".join(_string(pair, False) for pair in pairs([token for token, _ in phrase.tokens]))
-    return f"({{pairs}} : ({found}))" + (f" AND ({words})" if len(phrase.tokens) > 2 else "")
+    found = f"({{{pairs_column}}} : ({found}))" if pairs_column else f"({found})"
+    return found + (f" AND ({words})" if len(phrase.tokens) > 2 else "")
 
 
 def expression(query, *, headline_only=False):
     """The FTS5 MATCH expression of ``query``, e.g. ``("negoti") AND ("kyiv" OR "kiev") NOT ("draft")``."""
-    use_pairs = not headline_only  # a column filter cannot hold another, and the headline is short
-    positive = " AND ".join("(" + " OR ".join(_phrase(p, use_pairs) for p in group) + ")" for group in query.required)
+    column = None if headline_only else "pairs"  # a column filter cannot hold another
+    positive = " AND ".join("(" + " OR ".join(_phrase(p, column) for p in group) + ")" for group in query.required)
     if headline_only:
         return "{headline} : (" + positive + ")"
     if query.excluded:
         positive = f"({positive}) NOT (" + " OR ".join(_phrase(p) for p in query.excluded) + ")"
     return positive
+
+
+def columns(headline, meta, body):
+    """The FTS5 row of three token lists: headline (its pairs after its words, for headline-only phrase
+    lookups), meta, body and every field's pairs."""
+    return (
+        " ".join(headline + pairs(headline)),
+        " ".join(meta),
+        " ".join(body),
+        " ".join(pairs(headline) + pairs(meta) + pairs(body)),
+    )
 
 
 class SQLiteEngine(Engine):
@@ -48,10 +62,7 @@ class SQLiteEngine(Engine):
         with self.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, headline, meta, body, pairs) VALUES (%s, %s, %s, %s, %s)",
-                [
-                    (pk, " ".join(h), " ".join(m), " ".join(b), " ".join(pairs(h) + pairs(m) + pairs(b)))
-                    for pk, h, m, b in rows
-                ],
+                [(pk, *columns(h, m, b)) for pk, h, m, b in rows],
             )
 
     def remove(self, article_ids):

@@ -1,6 +1,7 @@
-"""Phrases are looked up as adjacent pairs of tokens (search.text.pairs): FTS5 gets a ``pairs`` column and
-PostgreSQL's documents get the pair tokens. Existing entries are given their pairs here, from the text the
-index already holds (SearchEntry rows and headlines), so phrase searches keep working through the upgrade."""
+"""Phrases are looked up as adjacent pairs of tokens (search.text.pairs): FTS5 gets a ``pairs`` column
+(and the headline column its own pairs after its words) and PostgreSQL's documents get the pair tokens.
+Existing entries are given their pairs here, from the text the index already holds (SearchEntry rows and
+headlines), so phrase searches keep working through the upgrade."""
 
 from django.db import migrations
 
@@ -30,7 +31,7 @@ def add_pairs(apps, schema_editor):
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, headline, meta, body, pairs) VALUES (%s, %s, %s, %s, %s)",
-                [(pk, " ".join(h), " ".join(m), " ".join(b), " ".join(pairs(h) + pairs(m) + pairs(b)))
+                [(pk, " ".join(h + pairs(h)), " ".join(m), " ".join(b), " ".join(pairs(h) + pairs(m) + pairs(b)))
                  for pk, h, m, b in _fields(apps, using)],
             )  # fmt: skip
     elif connection.vendor == "postgresql":
@@ -39,8 +40,9 @@ def add_pairs(apps, schema_editor):
                 found = {pair for field in (h, m, b) for pair in pairs(field)}
                 if found:
                     cursor.execute(
-                        "UPDATE search_searchentry SET document = document || %s::tsvector WHERE article_id = %s",
-                        [" ".join(_quote(pair) for pair in found), pk],
+                        "UPDATE search_searchentry SET document = document || %s::tsvector,"
+                        " headline_document = headline_document || %s::tsvector WHERE article_id = %s",
+                        [" ".join(map(_quote, found)), " ".join(map(_quote, set(pairs(h)))) or "", pk],
                     )
 
 
