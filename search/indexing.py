@@ -82,9 +82,8 @@ def index_articles(ids, using="default"):
                 (article.pk, tokens(article.headline), tokens(entry.meta), tokens(entry.body) + tokens(entry.extra))
             )
         SearchEntry.objects.using(using).filter(article_id__in=ids).delete()
-        SearchEntry.objects.using(using).bulk_create(entries)
         engine.remove(ids)
-        engine.write(rows)
+        engine.store(entries, rows)
     return len(entries)
 
 

@@ -41,6 +41,13 @@ class Engine:
     def write(self, rows):
         raise NotImplementedError
 
+    def store(self, entries, rows):
+        """Save new SearchEntry ``entries`` (their old rows deleted) and write the engine's ``rows`` for them."""
+        from ..models import SearchEntry  # the models module is the app's, loaded after the engines
+
+        SearchEntry.objects.using(self.using).bulk_create(entries)
+        self.write(rows)
+
     def remove(self, article_ids):
         raise NotImplementedError
 
