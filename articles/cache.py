@@ -230,15 +230,19 @@ def per_generation(name, compute):
 # --- The middleware ------------------------------------------------------------------------------------
 
 
-def is_cacheable_request(request):
+def is_public_request(request):
+    """An anonymous GET of a public page: no session, no credentials, not the desk, previews or files."""
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
-        and page_cache_seconds() > 0
         and not request.path_info.startswith(EXCLUDED_PREFIXES)
         and not request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
     )
+
+
+def is_cacheable_request(request):
+    return page_cache_seconds() > 0 and is_public_request(request)
 
 
 def is_cacheable_response(request, response):
@@ -274,6 +278,18 @@ def compress(body, encoding):
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+def _compress(response, encoding):
+    """Compress a public page's body in place with ``encoding`` ('br', 'gzip' or '' for none); Vary says so.
+
+    Only for responses that hold no secret (is_cacheable_response), so compression cannot leak one (BREACH).
+    """
+    if encoding and len(response.content) >= MIN_COMPRESS and not response.has_header("Content-Encoding"):
+        response.content = compress(response.content, encoding)
+        response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ["Accept-Encoding"])
+
+
 def page_key(state, encoding, full_path):
     """(cache key, ETag) of the page at ``full_path`` (path and query string) in ``state``.
 
@@ -297,7 +313,10 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not is_cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if is_public_request(request) and is_cacheable_response(request, response):
+                _compress(response, accepted_encoding(request))  # pages not cached are still sent compressed
+            return response
         now = time.time()
         encoding = accepted_encoding(request)
         url_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
@@ -364,11 +383,7 @@ class PublicPageCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif response.has_header("Vary"):
             del response["Vary"]
-        if encoding and len(response.content) >= MIN_COMPRESS and not response.has_header("Content-Encoding"):
-            response.content = compress(response.content, encoding)
-            response["Content-Encoding"] = encoding
-            response["Content-Length"] = str(len(response.content))
-        patch_vary_headers(response, ["Accept-Encoding"])
+        _compress(response, encoding)
         for name in ("ETag", "Last-Modified", "Cache-Control"):
             if response.has_header(name):
                 del response[name]

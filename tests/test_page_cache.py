@@ -369,3 +369,17 @@ def test_without_a_shared_cache_production_keeps_no_data_between_requests(client
     Section.objects.filter(pk=article.section.pk).update(name="Renamed elsewhere")
     navigation = body(client, "/corrections/").split('aria-label="Sections"')[1]
     assert "Renamed elsewhere" in navigation.split("</nav>")[0]
+
+
+@pytest.mark.parametrize(("accept", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)])
+def test_public_pages_are_compressed_when_pages_are_not_cached(client, settings, editor, accept, decode):
+    """Production without a shared cache keeps no pages, but still sends readers compressed ones."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = FullArticleFactory()
+    for url in ("/", article.get_absolute_url(), "/feeds/rss/"):
+        plain = client.get(url).content
+        response = client.get(url, headers={"accept-encoding": accept})
+        assert response["Content-Encoding"] == accept and decode(response.content) == plain, url
+        assert "Accept-Encoding" in response["Vary"]
+    client.force_login(editor)  # a page for one signed-in reader may hold a secret: never compressed by us
+    assert "Content-Encoding" not in client.get("/admin/", headers={"accept-encoding": accept})
