@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Article, Author, BackgroundNote, Byline, Citation, Correction, Section, Source, Tag, TaggedArticle
+from .signals import articles_changed
 from .text import slugify
 
 DEMO_PREFIX = "demo--"
@@ -131,12 +132,14 @@ def make_cast(rng):
     return Cast(sections, authors, sources, tags)
 
 
-def generate(count, *, seed=0, progress=None, now=None):
+def generate(count, *, seed=0, progress=None, now=None, index=True):
     """Add ``count`` demo articles with bylines, tags, citations, notes and some corrections.
 
     Repeatable: the same ``seed`` gives the same articles. A seed's articles have slugs
     ``demo--<seed>-<n>-...``; running a seed again adds nothing and raises ValueError naming the seed.
     ``progress(n)`` is called after each chunk of n articles. Returns the number of articles made.
+    ``index``: announce each chunk (``articles_changed``) in its transaction, so search indexes it as it does
+    any bulk write; ``False`` leaves that to ``manage.py rebuild_search_index`` (it is most of the time taken).
     """
     if count <= 0:
         return 0
@@ -151,7 +154,9 @@ def generate(count, *, seed=0, progress=None, now=None):
     while made < count:
         size = min(CHUNK, count - made)
         with transaction.atomic():
-            _write_chunk(rng, cast, vocabulary, prefix, made, size, now)
+            ids = _write_chunk(rng, cast, vocabulary, prefix, made, size, now)
+            if index:
+                articles_changed.send(sender=Article, article_ids=ids)
         made += size
         if progress:
             progress(size)
@@ -179,6 +184,7 @@ def _write_chunk(rng, cast, vocabulary, prefix, start, size, now):
         published = [a.pk for a in articles if a.published_at]
         Article.objects.filter(pk__in=published).update(created_at=F("published_at"), updated_at=F("published_at"))
     _write_children(rng, cast, articles, now)
+    return [article.pk for article in articles]
 
 
 def _copy_articles(connection, articles, now):

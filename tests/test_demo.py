@@ -99,3 +99,17 @@ def test_demo_slugs_are_valid_and_their_pages_answer(client):
         assert bad and all(is_valid_slug(s) for s in bad), (model, [s for s in bad if not is_valid_slug(s)][:3])
     section = Section.objects.filter(slug__startswith=demo.DEMO_PREFIX, articles__isnull=False).first()
     assert client.get(section.get_absolute_url()).status_code == 200
+
+
+def test_demo_articles_are_found_by_search(client):
+    generate(200)
+    page = client.get("/search/", {"q": demo.COMMON_WORD}).content.decode()
+    public = demo.demo_articles().published().filter(body__contains=demo.COMMON_WORD).count()
+    assert f"{public} results for" in page
+
+
+def test_demo_articles_can_skip_the_search_index():
+    from search.models import SearchEntry
+
+    generate(50, 0, "--no-index")
+    assert not SearchEntry.objects.exists()

@@ -14,8 +14,14 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=1000, metavar="N", help="How many articles to add.")
         parser.add_argument("--seed", type=int, default=0, help="Same seed, same articles (default 0).")
         parser.add_argument("--delete", action="store_true", help="Delete every demo row first.")
+        parser.add_argument(
+            "--no-index",
+            action="store_false",
+            dest="index",
+            help="Do not index the articles for search (faster; run rebuild_search_index later).",
+        )
 
-    def handle(self, *args, articles, seed, delete, verbosity, **options):
+    def handle(self, *args, articles, seed, delete, index, verbosity, **options):
         if articles < 0:
             raise CommandError("--articles must be 0 or more.")
         if delete:
@@ -24,7 +30,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted {deleted} demo rows.")
         with tqdm(total=articles, unit="article", disable=not verbosity, file=self.stderr) as bar:
             try:
-                made = demo.generate(articles, seed=seed, progress=bar.update)
+                made = demo.generate(articles, seed=seed, progress=bar.update, index=index)
             except ValueError as error:
                 raise CommandError(str(error)) from None
         if verbosity:
