@@ -174,8 +174,9 @@ def test_crops_keep_the_focal_point(focal_x, colour):
     image = ImageFactory(file=ContentFile(buffer.getvalue(), name="halves.png"), focal_x=focal_x)
     url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
     with default_storage.open(url) as handle, PILImage.open(handle) as crop:
-        assert crop.size == (640, 427)
-        middle = crop.convert("RGB").getpixel((320, 213))
+        # 3:2 of a 400 px high picture is 600 x 400: cut from the original, not scaled up to 640 x 427.
+        assert crop.size == (600, 400)
+        middle = crop.convert("RGB").getpixel((300, 200))
     assert all(abs(a - b) < 40 for a, b in zip(middle, colour, strict=True))
 
 
@@ -298,3 +299,35 @@ def test_a_reporter_changes_only_their_own_pictures_that_no_published_story_show
         {"alt_text": "Fixed by the editor", "caption": "", "credit": "", "focal_x": 50, "focal_y": 50},
     )
     assert Image.objects.get(pk=featured.pk).alt_text == "Fixed by the editor"
+
+
+def test_a_long_thin_strip_is_cropped_before_it_is_resized_so_no_rendition_blows_up_in_memory(monkeypatch):
+    """A 3000 x 4 pixel strip (a few hundred bytes) filled to 16:9 at 1200 px used to be scaled to 506,250 x 675
+    pixels first (ResizeToFill covers, then crops): a 20,000 x 2 upload would ask for gigabytes. Every resize now
+    works on the crop, so no intermediate picture is bigger than the rendition it makes."""
+    image = ImageFactory(file=ContentFile(image_bytes((3000, 4)), name="strip.png"))
+    largest = []
+    original_resize = PILImage.Image.resize
+
+    def resize(self, size, *args, **kwargs):
+        largest.append(size[0] * size[1])
+        return original_resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(PILImage.Image, "resize", resize)
+    html = picture(image, "lead")
+    assert html
+    # The crop is 7 x 4 pixels at 16:9: renditions are never wider than what the crop holds.
+    assert re.search(r'width="(\d+)" height="(\d+)"', html).groups() == ("7", "4")
+    assert largest and max(largest) <= 7 * 4
+
+
+def test_a_16_bit_greyscale_png_keeps_its_tones_in_the_renditions():
+    """Pillow reads a 16-bit grey PNG as mode I;16 (0-65535); converting that straight to RGB clips every tone
+    above 255 to white, so a mid-grey picture was served as a white box."""
+    buffer = io.BytesIO()
+    PILImage.new("I;16", (700, 500), 40000).save(buffer, "PNG")
+    image = ImageFactory(file=ContentFile(buffer.getvalue(), name="scan.png"))
+    url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
+    with default_storage.open(url) as handle, PILImage.open(handle) as made:
+        grey = made.convert("L").getpixel((made.width // 2, made.height // 2))
+    assert abs(grey - 156) < 8, grey
