@@ -7,6 +7,7 @@ then WebP, then JPEG for the rest) and the width from srcset/sizes (https://html
 """
 
 import logging
+import math
 from dataclasses import dataclass
 
 from django.core.cache import caches
@@ -75,6 +76,25 @@ class EightBitGrey:
         return img
 
 
+class DecodeSmaller:
+    """A pilkit processor: a JPEG not yet decoded is decoded at 1/2, 1/4 or 1/8 of its size when its crop stays
+    at least twice the rendition's ``width`` x ``height`` (px). Pillow's thumbnail() does the same (draft with
+    reducing_gap 2.0); the JPEG decoder scales in its DCT, so the final resampling loses nothing. A 50-megapixel
+    photo is then decoded at a fraction of the cost for each of its ~46 renditions. Other formats pass through.
+    """
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+
+    def process(self, img):
+        if img.format == "JPEG" and getattr(img, "tile", None):
+            crop_width, crop_height = cropped_size(img.width, img.height, (self.width, self.height))
+            scale = 2 * max(self.width / crop_width, self.height / crop_height)
+            if scale < 1:
+                img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+        return img
+
+
 class CropToRatio:
     """A pilkit processor: the largest part of the picture with the aspect ratio ``width``:``height``, taken
     around ``anchor`` ((x, y) fractions), without resizing. ResizeToFill alone would first scale the whole
@@ -101,6 +121,7 @@ class Rendition(ImageSpec):
     def __init__(self, source, width, height, anchor, image_format):
         # Crop first, then resize: the picture is never scaled up before it is cut.
         self.processors = [
+            DecodeSmaller(width, height),
             EightBitGrey(),
             CropToRatio(width, height, anchor),
             ResizeToFill(width, height, anchor=anchor),

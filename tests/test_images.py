@@ -331,3 +331,21 @@ def test_a_16_bit_greyscale_png_keeps_its_tones_in_the_renditions():
     with default_storage.open(url) as handle, PILImage.open(handle) as made:
         grey = made.convert("L").getpixel((made.width // 2, made.height // 2))
     assert abs(grey - 156) < 8, grey
+
+
+def test_a_big_jpeg_is_decoded_at_a_reduced_scale_for_each_small_rendition(monkeypatch):
+    """Every rendition opens the original again: a 50-megapixel photo decoded in full ~46 times made an upload
+    take about a minute (over gunicorn's 30 s timeout). JPEG can decode at 1/2, 1/4 or 1/8 of its size, as
+    Pillow's thumbnail() does; each rendition is now resized from at most about twice (< 4 times) its width."""
+    image = ImageFactory(file=ContentFile(image_bytes((4000, 3000), "navy", "JPEG"), name="big.jpg"))
+    resized = []
+    original_resize = PILImage.Image.resize
+
+    def resize(self, size, *args, **kwargs):
+        resized.append((self.width, size[0]))
+        return original_resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(PILImage.Image, "resize", resize)
+    assert picture(image, "card") and picture(image, "thumb")
+    assert {target for _, target in resized} >= {160, 320, 480, 640}
+    assert all(source < 4 * target for source, target in resized), resized
