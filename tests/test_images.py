@@ -84,6 +84,16 @@ def test_too_many_bytes_or_pixels_are_refused_with_the_limit(settings):
         wide.full_clean()
 
 
+def test_a_decompression_bomb_is_refused_as_too_many_pixels_not_as_a_broken_file():
+    """A 15,000 x 15,000 one-bit PNG is about 30 kB; Pillow refuses to open anything over twice its own
+    MAX_IMAGE_PIXELS (about 179 megapixels) before our limit is read, which used to say "not an image"."""
+    buffer = io.BytesIO()
+    PILImage.new("1", (15_000, 15_000)).save(buffer, "PNG", optimize=True)
+    bomb = Image(file=upload(buffer.getvalue(), "bomb.png"), alt_text="x")
+    with pytest.raises(ValidationError, match=r"“bomb.png” has more than 178 megapixels; the limit is 50 megapixels"):
+        bomb.full_clean()
+
+
 def test_a_format_browsers_cannot_show_is_refused():
     tiff = Image(file=upload(image_bytes(image_format="TIFF"), "scan.tif"), alt_text="x")
     with pytest.raises(ValidationError, match="is a TIFF image; upload JPEG, PNG, WebP, GIF or AVIF"):
