@@ -286,6 +286,18 @@ def test_a_library_picture_in_the_body_is_served_responsively_with_the_editors_a
     assert len(with_pictures) == len(without) + 1
 
 
+@pytest.mark.parametrize("img_alt", [' alt=""', ' alt="   "'])
+def test_a_library_picture_in_the_body_without_alt_text_takes_the_librarys(client, img_alt):
+    """The library requires alt text; an editor who pastes the picture's address with an empty alt (or blanks)
+    should not make it silent for screen-reader users. (An <img> with no alt at all is dropped by the sanitizer.)"""
+    image = ImageFactory(file=ContentFile(image_bytes((1000, 600)), name="inline.png"), alt_text="Library alt")
+    article = ArticleFactory(body=f'<p>Before.</p><figure><img src="{image.file.url}"{img_alt}></figure>')
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = html.split("<figure>")[1]
+    assert figure.startswith("<picture>")
+    assert 'alt="Library alt"' in figure
+
+
 def test_a_reporter_changes_only_their_own_pictures_that_no_published_story_shows(client):
     reporter, editor = desk.reporter(), desk.editor()
     editors = ImageFactory(uploaded_by=editor, alt_text="Editor's alt")
