@@ -51,3 +51,15 @@ logconfig_dict = {
 }
 # No runtime control socket (gunicornc): one path per user would be shared by every gunicorn on the host.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the app: move everything loaded so far out of the garbage collector's sight.
+
+    Modules, settings, URL patterns and compiled templates live as long as the worker; without this every full
+    collection walks them again (https://docs.python.org/3/library/gc.html#gc.freeze). About 5-10% less CPU per
+    uncached page here (benchmarks/hits.py with BENCH_GC_FREEZE=1).
+    """
+    import gc
+
+    gc.freeze()

@@ -6,8 +6,9 @@ How a page stays fresh without timers or purges:
   (a save or delete of an article, its bylines, citations, notes, corrections or tags, or of a section, author,
   source, alias or tag, including a fixture load or a revision restore) bumps it, through the signals connected
   in ``ArticlesConfig.ready()``. It is bumped at once and again when the transaction commits, so a page rendered
-  from not-yet-committed data is retired too. Every page key and ETag contains it, so after a change every page
-  is rendered afresh (the old entries simply expire).
+  from not-yet-committed data is retired too. Every stored page and ETag carries it, so after a change every page
+  is rendered afresh (and replaces its old entry). Each request reads it from the shared cache, together with
+  the page: a change made by any process is seen by the next request everywhere.
 * The **next scheduled publication** is folded into the key and caps every lifetime: when it arrives, the keys
   change and the article is live on time, with no job. It is read once per generation (an indexed query).
 * A revalidation is answered from these two values alone: the ETag is ``W/"<generation>.<next>.<url hash>"``,
@@ -25,6 +26,7 @@ compression cannot leak one (BREACH).
 import gzip
 import hashlib
 import math
+import secrets
 import time
 
 import brotli
@@ -54,9 +56,19 @@ def generation():
     """The current content generation (an int); a flushed cache starts from the clock, never from an old value."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, time.time_ns() // 1000, timeout=None)
-        value = cache.get(GENERATION_KEY)
+        value = _start_generation()
     return value
+
+
+def _start_generation():
+    """A first generation for an empty cache: the clock in milliseconds, then six random digits.
+
+    Later than any generation before a flush (bumps are far fewer than 10**6 a millisecond), and unlike any
+    other process's first value even when the clock stands still (tests freeze it): a process remembers the
+    State of the generation it saw last (``current_state``), so a generation number must never come back.
+    """
+    cache.add(GENERATION_KEY, time.time_ns() // 1_000_000 * 1_000_000 + secrets.randbelow(1_000_000), timeout=None)
+    return cache.get(GENERATION_KEY)
 
 
 def bump():
@@ -114,6 +126,25 @@ class State:
     def token(self):
         return f"{self.generation}.{int(self.next_publication or 0)}"
 
+    def expired(self, now):
+        """Whether the next scheduled publication (Unix time) has arrived by ``now``: then the State is old."""
+        return self.next_publication is not None and self.next_publication <= now
+
+    def http_last_modified(self, now):
+        """Last-Modified as an HTTP date, or None while the second of the last change is not over.
+
+        HTTP dates have one-second resolution, so a page sent in the same second as a change could be followed
+        by another change in that second with the same date; a client would then get a 304 for a changed page.
+        Sending no date until the second is over rules that out (RFC 9110 section 8.8.2.2: a date is a reliable
+        validator only a second after it). Formatted once per State.
+        """
+        second = int(self.last_modified)
+        if int(now) <= second:
+            return None
+        if getattr(self, "_http_date", None) is None:
+            self._http_date = http_date(second)
+        return self._http_date
+
     def lifetime(self, now, seconds=None):
         """Seconds a page (or ``seconds``, for other data) may be kept, but never past the next publication."""
         seconds = page_cache_seconds() if seconds is None else seconds
@@ -122,15 +153,30 @@ class State:
         return max(seconds, 1)
 
 
-def current_state():
-    """The State, read from the cache; two indexed queries once per generation (and per publication)."""
+# The State this process saw last. The generation it belongs to is read from the shared cache on every call, so
+# a change made anywhere retires it at once; only the State's own reads (a cache get, or its query) are saved.
+_last_state = None
+
+
+def current_state(gen=None):
+    """The State of generation ``gen`` (default: the current one, read from the shared cache).
+
+    Kept by this process for its generation, and in the shared cache for the others: one indexed query per
+    generation and per publication for the whole site.
+    """
+    global _last_state
     now = time.time()
-    gen = generation()
+    if gen is None:
+        gen = generation()
+    state = _last_state
+    if state is not None and state.generation == gen and not state.expired(now):
+        return state
     key = f"newsroom:state:{gen}"
     state = cache.get(key)
-    if state is None or (state.next_publication is not None and state.next_publication <= now):
+    if state is None or state.expired(now):
         state = _compute_state(gen, now)
         cache.set(key, state, timeout=state.lifetime(now, 3600))  # even when pages are not cached
+    _last_state = state
     return state
 
 
@@ -165,8 +211,12 @@ DATA_CACHE_SECONDS = 3600  # per_generation() values; a change retires them at o
 def per_generation(name, compute):
     """``compute()``, kept in the cache until the content changes or the next article goes live.
 
-    For lists of dates, whose query reads every public article of the archive (or of a year).
+    For data whose query reads much of the archive (lists of dates, capped counts) or that every page shows (the
+    navigation). Only with a cache all processes share (``NEWSROOM_DATA_CACHE``, off in production without
+    Redis): a process's own cache would not see another's change, so there ``compute()`` runs every time.
     """
+    if not settings.NEWSROOM_DATA_CACHE:
+        return compute()
     state = current_state()
     key = f"newsroom:{name}:{state.token}"
     value = cache.get(key)
@@ -180,15 +230,19 @@ def per_generation(name, compute):
 # --- The middleware ------------------------------------------------------------------------------------
 
 
-def is_cacheable_request(request):
+def is_public_request(request):
+    """An anonymous GET of a public page: no session, no credentials, not the desk, previews or files."""
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
-        and page_cache_seconds() > 0
         and not request.path_info.startswith(EXCLUDED_PREFIXES)
         and not request.path_info.startswith((settings.STATIC_URL, settings.MEDIA_URL))
     )
+
+
+def is_cacheable_request(request):
+    return page_cache_seconds() > 0 and is_public_request(request)
 
 
 def is_cacheable_response(request, response):
@@ -224,16 +278,34 @@ def compress(body, encoding):
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+def _compress(response, encoding):
+    """Compress a public page's body in place with ``encoding`` ('br', 'gzip' or '' for none); Vary says so.
+
+    Only for responses that hold no secret (is_cacheable_response), so compression cannot leak one (BREACH).
+    """
+    if encoding and len(response.content) >= MIN_COMPRESS and not response.has_header("Content-Encoding"):
+        response.content = compress(response.content, encoding)
+        response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(response.content))
+    patch_vary_headers(response, ["Accept-Encoding"])
+
+
 def page_key(state, encoding, full_path):
-    """(cache key, ETag) of the page at ``full_path`` (path and query string) in ``state``."""
+    """(cache key, ETag) of the page at ``full_path`` (path and query string) in ``state``.
+
+    The key names the page and encoding only: the entry carries its state's token, so a page rendered again
+    after a change replaces the old entry instead of adding one. The ETag carries the token.
+    """
     url_hash = hashlib.md5(full_path.encode(), usedforsecurity=False).hexdigest()
-    return f"newsroom:page:{state.token}:{encoding}:{url_hash}", f'W/"{state.token}.{url_hash[:16]}"'
+    return f"newsroom:page:{encoding}:{url_hash}", f'W/"{state.token}.{url_hash[:16]}"'
 
 
 class PublicPageCacheMiddleware:
     """Serves anonymous public pages from the cache, and answers revalidations without rendering.
 
-    Place it after SecurityMiddleware and WhiteNoiseMiddleware, before SessionMiddleware.
+    A hit is one read of the shared cache (the generation and the page together: one Redis round trip), no
+    query, and a response built from the stored headers. Place it after SecurityMiddleware and
+    WhiteNoiseMiddleware, before SessionMiddleware.
     """
 
     def __init__(self, get_response):
@@ -241,22 +313,30 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not is_cacheable_request(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            if is_public_request(request) and is_cacheable_response(request, response):
+                _compress(response, accepted_encoding(request))  # pages not cached are still sent compressed
+            return response
         now = time.time()
-        state = current_state()
         encoding = accepted_encoding(request)
-        key, etag = page_key(state, encoding, request.get_full_path())
-        cached = cache.get(key)
-        if cached is not None:
-            status, headers, body = cached
+        url_hash = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+        key = f"newsroom:page:{encoding}:{url_hash}"
+        found = cache.get_many([GENERATION_KEY, key])
+        gen = found.get(GENERATION_KEY)
+        state = current_state(gen if gen is not None else _start_generation())
+        etag = f'W/"{state.token}.{url_hash[:16]}"'
+        cached = found.get(key)
+        if cached is not None and cached[0] == state.token:
+            _token, status, headers, body = cached
             if self._not_modified(request, etag, state, now, known_page=True):
-                return self._not_modified_response(headers)
+                return self._not_modified_response(headers.values())
             response = HttpResponse(body, status=status)
-            for name, value in headers:
-                response[name] = value
-            last_modified = self._last_modified(state, now)
-            if last_modified is not None:  # stored before its second was over, perhaps
-                response["Last-Modified"] = http_date(last_modified)
+            # The stored headers were checked when the page was rendered: copied as they are (Django keeps them
+            # as {lower-case name: (name, value)}), not validated and encoded again on every hit.
+            response.headers._store = headers.copy()
+            last_modified = state.http_last_modified(now)
+            if last_modified is not None and "last-modified" not in headers:  # stored before its second was over
+                response["Last-Modified"] = last_modified
             return response
         if self._not_modified(request, etag, state, now, known_page=False):
             return self._not_modified_response(self._freshness_headers(etag, state, now))
@@ -269,21 +349,13 @@ class PublicPageCacheMiddleware:
         client_etags = request.META.get("HTTP_IF_NONE_MATCH")
         if client_etags:
             return any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in parse_etags(client_etags))
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        last_modified = self._last_modified(state, now)
+        since_header = request.META.get("HTTP_IF_MODIFIED_SINCE")
         # A date says nothing about a URL that was never a page: only a page in the cache is answered by date.
-        return known_page and since is not None and last_modified is not None and since >= last_modified
-
-    def _last_modified(self, state, now):
-        """Last-Modified in whole seconds, or None while the second of the last change is not over.
-
-        HTTP dates have one-second resolution, so a page sent in the same second as a change could be followed
-        by another change in that second with the same date; a client would then get a 304 for a changed page.
-        Sending no date until the second is over rules that out (RFC 9110 section 8.8.2.2: a date is a reliable
-        validator only a second after it).
-        """
-        second = int(state.last_modified)
-        return second if int(now) > second else None
+        if not (known_page and since_header):
+            return False
+        since = parse_http_date_safe(since_header)
+        last_modified = state.http_last_modified(now)
+        return since is not None and last_modified is not None and since >= int(state.last_modified)
 
     def _freshness_headers(self, etag, state, now):
         shared = settings.NEWSROOM_SHARED_CACHE_SECONDS
@@ -292,9 +364,9 @@ class PublicPageCacheMiddleware:
             ("Cache-Control", f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}"),
             ("Vary", "Accept-Encoding"),
         ]
-        last_modified = self._last_modified(state, now)
+        last_modified = state.http_last_modified(now)
         if last_modified is not None:
-            headers.append(("Last-Modified", http_date(last_modified)))
+            headers.append(("Last-Modified", last_modified))
         return headers
 
     def _not_modified_response(self, headers):
@@ -311,15 +383,13 @@ class PublicPageCacheMiddleware:
             response["Vary"] = ", ".join(vary)
         elif response.has_header("Vary"):
             del response["Vary"]
-        if encoding and len(response.content) >= MIN_COMPRESS and not response.has_header("Content-Encoding"):
-            response.content = compress(response.content, encoding)
-            response["Content-Encoding"] = encoding
-            response["Content-Length"] = str(len(response.content))
-        patch_vary_headers(response, ["Accept-Encoding"])
+        _compress(response, encoding)
         for name in ("ETag", "Last-Modified", "Cache-Control"):
             if response.has_header(name):
                 del response[name]
         for name, value in self._freshness_headers(etag, state, now):
             if name != "Vary":
                 response[name] = value
-        cache.set(key, (response.status_code, list(response.items()), response.content), state.lifetime(now))
+        # (token, status, {lower-case name: (name, value)}, body): the token tells a hit from an older state's page.
+        entry = (state.token, response.status_code, dict(response.headers._store), response.content)
+        cache.set(key, entry, state.lifetime(now))

@@ -42,7 +42,7 @@ class ArticleFeed(Feed):
         return articles.linked_to(self.article_filter, obj) if obj is not None else articles
 
     def items(self, obj):
-        return self.articles(obj).for_listing().prefetch_related("corrections")[:FEED_SIZE]
+        return self.articles(obj).for_feed()[:FEED_SIZE]
 
     def title(self, obj):
         return seo.xml_text(f"{obj} {DASH} {settings.NEWSROOM_SITE_NAME}") if obj else settings.NEWSROOM_SITE_NAME

@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from .fields import SlugField
+from .links import slug_url
 from .querysets import ArticleQuerySet, CorrectionQuerySet
 from .text import name_key, nfc, sanitize_html, slugify, unique_slug
 
@@ -148,7 +149,7 @@ class Section(NameKeyModel, SlugModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_url("articles:section", self.slug)
 
 
 class Author(SlugModel):
@@ -172,7 +173,7 @@ class Author(SlugModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return slug_url("articles:author", self.slug)
 
 
 class Source(NameKeyModel, SlugModel):
@@ -199,7 +200,7 @@ class Source(NameKeyModel, SlugModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:source", kwargs={"slug": self.slug})
+        return slug_url("articles:source", self.slug)
 
     @property
     def names(self):
@@ -270,7 +271,7 @@ class Tag(NameKeyModel, KeepsOldSlugs, TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return slug_url("articles:tag", self.slug)
 
     def slugify(self, tag, i=None):
         slug = slugify(tag, max_length=90) or "tag"
@@ -420,6 +421,13 @@ class Article(KeepsOldSlugs):
         indexes = [
             models.Index(fields=["status", "-published_at", "-created_at"], name="article_public_idx"),
             models.Index(fields=["section", "status", "-published_at", "-created_at"], name="article_section_idx"),
+            # A section page's lead, its newest pictured story: only pictured stories are listed, so a section
+            # with few pictures (or none) is not read to its end to find one.
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                condition=Q(featured_image__isnull=False),
+                name="article_section_pictured_idx",
+            ),
             # The desk lists every status in the same order.
             models.Index(fields=["-published_at", "-created_at"], name="article_desk_idx"),
         ]
@@ -448,7 +456,7 @@ class Article(KeepsOldSlugs):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article", kwargs={"slug": self.slug})
+        return slug_url("articles:article", self.slug)
 
     def clean(self):
         self._publish_now_if_untimed()

@@ -60,14 +60,27 @@ class ArticleQuerySet(models.QuerySet):
         return self.published()
 
     def for_listing(self):
-        """Everything a list of articles shows, fetched in a fixed number of queries."""
-        return self.select_related("section", "featured_image").prefetch_related(
-            self._joined("bylines", "author"), "tags"
+        """Everything an article card shows (section, picture, bylines), in two queries: no body, no tags.
+
+        A feed, which shows both, adds them: ``for_feed()``.
+        """
+        return (
+            self.select_related("section", "featured_image")
+            .defer("body")
+            .prefetch_related(self._joined("bylines", "author"))
         )
+
+    def for_feed(self):
+        """Everything a feed item shows: a card's, the body, the tags (categories) and the corrections."""
+        return self.for_listing().defer(None).prefetch_related("tags", "corrections")
 
     def for_detail(self):
         """Everything the article page shows, fetched in a fixed number of queries."""
-        return self.for_listing().prefetch_related(self._joined("citations", "source"), "notes", "corrections")
+        return (
+            self.for_listing()
+            .defer(None)
+            .prefetch_related("tags", self._joined("citations", "source"), "notes", "corrections")
+        )
 
     def _joined(self, relation, foreign_key):
         """Prefetch ``relation`` with its ``foreign_key`` joined in: one query where "relation__fk" takes two."""
@@ -111,9 +124,16 @@ class ArticleQuerySet(models.QuerySet):
             return self.filter(**{relation: obj})
         model_name, article_field, other_field = LINKS[relation]
         links = apps.get_model("articles", model_name).objects.filter(**{other_field: obj})
-        if not dense or links[:dense].count() < dense:
+        if not dense or not self._is_dense(relation, obj, links, dense):
             return self.filter(pk__in=links.values(article_field))
         return self.filter(Exists(links.filter(**{article_field: OuterRef("pk")})))
+
+    @staticmethod
+    def _is_dense(relation, obj, links, dense):
+        """Whether ``obj`` has ``dense`` links or more: counted once per content generation, not per request."""
+        from .cache import per_generation  # the cache module imports the models, which import this module
+
+        return per_generation(f"dense:{relation}:{dense}:{obj.pk}", lambda: links[:dense].count() >= dense)
 
     def with_last_correction(self):
         """Each article's latest correction time as ``last_correction_at`` (None without one), for seo.updated_at.

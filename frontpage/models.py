@@ -1,7 +1,7 @@
 """What editors pin to the front page: the lead story and an ordered set of featured stories."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 
@@ -18,9 +18,9 @@ class PlacementQuerySet(models.QuerySet):
         from articles.models import Article
 
         now = timezone.now()
-        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).filter(
-            article__in=Article.objects.published()
-        )
+        # EXISTS per placement (a primary-key lookup each), not IN (every public article of the archive).
+        public = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now)).filter(Exists(public))
 
 
 class Placement(models.Model):

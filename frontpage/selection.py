@@ -1,15 +1,14 @@
 """Choosing what the front page shows. Every article comes through Article.objects.published().
 
 Queries are fixed in number whatever the data: the live pins (1), the newest ids (1), the section blocks' ids
-through a window function (1), then one load of all those articles with what a card shows (3).
+(1, a row per section), then one load of all those articles with what a card shows (3).
 """
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import OuterRef, Subquery
 
-from articles.models import Article
+from articles.models import Article, Section
 
 from .models import Placement
 
@@ -61,16 +60,22 @@ def top_stories():
 
 
 def section_block_ids(exclude):
-    """The newest SECTION_COUNT published pks of every section, leaving out ``exclude``, in one query."""
-    ranked = (
+    """The newest SECTION_COUNT published pks of every section, leaving out ``exclude``, in one query.
+
+    One row per section with SECTION_COUNT subqueries (the 1st, 2nd, 3rd newest), each a few steps down the
+    (section, status, published_at) index: the work grows with the sections, not with the archive (a window
+    function over every public article took 220 ms at 100,000 on SQLite).
+    """
+    newest = (
         Article.objects.published()
+        .filter(section=OuterRef("pk"))
         .exclude(pk__in=exclude)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("section_id"), order_by=[F("published_at").desc(), F("pk").desc()])
-        )
-        .filter(rank__lte=SECTION_COUNT)
+        .order_by("-published_at", "-pk")
+        .values("pk")
     )
-    return list(ranked.values_list("pk", flat=True))
+    ranks = {f"n{i}": Subquery(newest[i : i + 1]) for i in range(SECTION_COUNT)}
+    rows = Section.objects.order_by().annotate(**ranks).values_list(*ranks)
+    return [pk for row in rows for pk in row if pk is not None]
 
 
 def front_page():

@@ -163,7 +163,7 @@ if os.environ.get("REDIS_URL"):
     DJANGO_REDIS_LOGGER = "newsroom.cache"
 else:
     # Bounded: a page is about 10-40 KB and each worker process has its own copy.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
+    CACHES = {"default": {"BACKEND": "ops.cache.LocalMemoryCache", "OPTIONS": {"MAX_ENTRIES": 1000}}}
 
 # How long an anonymous public page may be kept in the cache (0 turns the page cache off). Changes retire
 # cached pages at once whatever this says; it only bounds memory use.
@@ -171,12 +171,16 @@ else:
 # pages the other workers keep (an unpublished story stayed online): production caches pages only with REDIS_URL.
 _PAGE_CACHE_DEFAULT = "0" if PRODUCTION and not os.environ.get("REDIS_URL") else "600"
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS") or _PAGE_CACHE_DEFAULT)
+# Data kept per content generation (articles.cache.per_generation: navigation, list counts, archive years) needs
+# the same shared cache: off by default in production without REDIS_URL. A benchmark that writes nothing may
+# turn it on with several workers.
+NEWSROOM_DATA_CACHE = (os.environ.get("NEWSROOM_DATA_CACHE") or ("0" if _PAGE_CACHE_DEFAULT == "0" else "1")) == "1"
 # s-maxage and stale-while-revalidate for shared caches (a CDN or reverse proxy) in front of the site.
 NEWSROOM_SHARED_CACHE_SECONDS = int(os.environ.get("NEWSROOM_SHARED_CACHE_SECONDS", "30"))
 # Where each picture's rendition URLs are remembered, per process: a page with forty pictures then makes no
 # network round trip for them. (Whether a rendition file exists is kept in the default cache by django-imagekit.)
 CACHES["renditions"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "ops.cache.LocalMemoryCache",
     "LOCATION": "renditions",
     "TIMEOUT": 3600,
     "OPTIONS": {"MAX_ENTRIES": 20000},

@@ -24,3 +24,16 @@ def test_a_login_survives_a_cache_flush(client):
     client.force_login(user)
     cache.clear()
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="the local-memory cache is used without REDIS_URL")
+def test_the_local_memory_cache_reads_without_memcached_key_checks(recwarn):
+    """Django's LocMemCache walks every key character by character on each read, to warn about memcached."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for name in ("default", "renditions"):
+        backend = caches[name]
+        assert isinstance(backend, LocMemCache)  # still a bounded LRU per process
+        backend.set("a key memcached would refuse", "value")
+        assert backend.get("a key memcached would refuse") == "value"
+    assert not [w for w in recwarn if "memcached" in str(w.message)]

@@ -303,3 +303,83 @@ def test_a_change_to_a_library_picture_shows_at_once(client):
     image.alt_text = "New alt text qzx"
     image.save()
     assert "New alt text qzx" in body(client, url)
+
+
+def test_a_cached_page_costs_one_round_trip_to_the_shared_cache(client, monkeypatch):
+    """A hit reads the generation and the page together (one Redis round trip), and writes nothing."""
+    from django.core.cache import caches
+
+    article = FullArticleFactory()
+    url = article.get_absolute_url()
+    client.get(url)
+    client.get(url)  # this process now knows the state of this generation
+    backend = caches["default"]
+    calls, depth = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not depth:  # the local-memory get_many() calls get() itself: count what the middleware asks
+                calls.append(name)
+            depth.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "has_key", "set", "add", "incr", "delete", "set_many"):
+        monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+    response = client.get(url)
+    assert response.status_code == 200 and not response.templates
+    assert calls == ["get_many"]
+
+
+def test_a_change_replaces_cached_pages_instead_of_adding_more(client, settings):
+    """One entry per page and encoding, whatever the generation: a busy news day does not fill the cache."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not hasattr(backend, "_cache"):
+        pytest.skip("counts the entries of the local-memory cache")
+    article = FullArticleFactory(headline="First")
+
+    def stored_pages():
+        return sum(":newsroom:page:" in key for key in backend._cache)
+
+    for headline in ("Second", "Third", "Fourth"):
+        client.get(article.get_absolute_url())
+        client.get("/")
+        article.headline = headline
+        article.save()
+    assert "Fourth" in body(client, article.get_absolute_url())
+    assert stored_pages() == 2
+
+
+def test_without_a_shared_cache_production_keeps_no_data_between_requests(client, settings):
+    """Each gunicorn worker's own memory would keep a section list that a change through another worker did not
+    retire: per-generation data (navigation, counts, archive years) is read afresh unless the cache is shared."""
+    from articles.models import Section
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_DATA_CACHE = False
+    article = FullArticleFactory()
+    client.get("/")
+    # What another worker's change looks like from here: the rows change, this process's generation does not.
+    Section.objects.filter(pk=article.section.pk).update(name="Renamed elsewhere")
+    navigation = body(client, "/corrections/").split('aria-label="Sections"')[1]
+    assert "Renamed elsewhere" in navigation.split("</nav>")[0]
+
+
+@pytest.mark.parametrize(("accept", "decode"), [("br", brotli.decompress), ("gzip", gzip.decompress)])
+def test_public_pages_are_compressed_when_pages_are_not_cached(client, settings, editor, accept, decode):
+    """Production without a shared cache keeps no pages, but still sends readers compressed ones."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = FullArticleFactory()
+    for url in ("/", article.get_absolute_url(), "/feeds/rss/"):
+        plain = client.get(url).content
+        response = client.get(url, headers={"accept-encoding": accept})
+        assert response["Content-Encoding"] == accept and decode(response.content) == plain, url
+        assert "Accept-Encoding" in response["Vary"]
+    client.force_login(editor)  # a page for one signed-in reader may hold a secret: never compressed by us
+    assert "Content-Encoding" not in client.get("/admin/", headers={"accept-encoding": accept})

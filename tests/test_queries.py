@@ -83,3 +83,27 @@ def test_staff_preview_query_count_is_constant(client, admin_user, django_assert
     grow(draft, 10, 4)
     with django_assert_max_num_queries(small):
         client.get(draft.get_absolute_url())
+
+
+def test_the_article_page_and_lists_run_few_queries(client, settings):
+    """Rendered (page cache off): the article page and its related cards, and a section page.
+
+    The article: itself, bylines, tags, citations, notes, corrections; related articles and their bylines (8, were
+    10). A section: itself, a capped count, the page, its bylines (5, were 7). The
+    navigation comes from the cache (once per content change), and lists prefetch no tags (cards show none).
+    """
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = FullArticleFactory()
+    grow(article, 5, 2)
+    client.get("/")  # fills the navigation and archive years of this generation
+    assert queries(client, article.get_absolute_url()) == 8
+    assert queries(client, article.section.get_absolute_url()) == 5
+
+
+def test_the_navigation_follows_a_renamed_section_at_once(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = FullArticleFactory()
+    assert article.section.name in client.get("/").content.decode()
+    article.section.name = "Renamed desk"
+    article.section.save()
+    assert "Renamed desk" in client.get(article.get_absolute_url()).content.decode()

@@ -152,3 +152,18 @@ def test_lang_and_dir_mark_a_foreign_phrase_on_inline_elements():
     assert sanitize_html(html) == html
     assert sanitize_html('<span dir="sideways" lang="uk">x</span>') == '<span lang="uk">x</span>'
     assert sanitize_html('<span style="color:red" onclick="x()">x</span>') == "<span>x</span>"
+
+
+def test_control_characters_are_stripped_exactly_as_unicode_classifies_them():
+    """Every code point of category Cc goes, except the allowed ones; nothing else is touched."""
+    import sys
+    import unicodedata
+
+    from articles.text import TEXT_CONTROLS, strip_control_characters
+
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    expected = "".join(c for c in everything if c in TEXT_CONTROLS or unicodedata.category(c) != "Cc")
+    assert strip_control_characters(everything) == expected
+    assert strip_control_characters("a\x07b\tc", allowed=frozenset()) == "abc"
+    text = "Київ\tplain ✓\n" * 1000
+    assert strip_control_characters(text) is text  # nothing to strip: the same string, no copy

@@ -65,8 +65,9 @@ def test_an_unknown_environment_is_refused():
 )
 def test_production_caches_pages_only_in_a_cache_shared_by_its_workers(env, seconds):
     production = {"NEWSROOM_ENV": "production", "DJANGO_SECRET_KEY": "s" * 50, "DJANGO_ALLOWED_HOSTS": "x.org"}
-    show = "from django.conf import settings as s; print(s.NEWSROOM_PAGE_CACHE_SECONDS)"
-    clean = {"REDIS_URL": "", "NEWSROOM_PAGE_CACHE_SECONDS": ""}
+    show = "from django.conf import settings as s; print(s.NEWSROOM_PAGE_CACHE_SECONDS, s.NEWSROOM_DATA_CACHE)"
+    clean = {"REDIS_URL": "", "NEWSROOM_PAGE_CACHE_SECONDS": "", "NEWSROOM_DATA_CACHE": ""}
     result = setup_django(show, **{**production, **clean, **env})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [seconds]
+    # Data kept per content generation (navigation, counts) needs the shared cache just as pages do.
+    assert result.stdout.split() == [seconds, str(seconds != "0")]

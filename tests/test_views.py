@@ -350,3 +350,28 @@ def test_a_correction_is_the_updated_time_everywhere_readers_see_one(client):
     assert f"<updated>{iso}</updated>" in client.get("/feeds/atom/").content.decode()
     page = math.ceil(article.pk / ArticleSitemap.limit)  # sitemap pages are ranges of ids
     assert f"<lastmod>{iso}</lastmod>" in client.get("/sitemap-articles.xml", {"p": page}).content.decode()
+
+
+def test_a_byline_groups_roles_as_written_and_lists_names_with_and():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from articles.models import Byline
+    from tests.factories import ArticleFactory, AuthorFactory, BylineFactory
+
+    article = ArticleFactory()
+    for order, (name, role) in enumerate(
+        [("Ann", "written"), ("Bo & Co", "written"), ("Cy", "written"), ("Di", "photos"), ("Ed", "written")]
+    ):
+        BylineFactory(article=article, author=AuthorFactory(name=name), role=role, order=order)
+    bylines = list(Byline.objects.filter(article=article).select_related("author"))
+    link = lambda b: f'<a href="{b.author.get_absolute_url()}">{b.author.name.replace("&", "&amp;")}</a>'  # noqa: E731
+    ann, bo, cy, di, ed = (link(b) for b in bylines)
+    expected = (
+        f'<span class="byline__role">By</span> {ann}, {bo} and {cy}; '
+        f'<span class="byline__role">Photos by</span> {di}; <span class="byline__role">By</span> {ed}'
+    )
+    template = Template("{% load newsroom %}{% byline bylines %}")
+    assert template.render(Context({"bylines": bylines})) == expected
+    with translation.override("uk"):
+        assert "Автор" in template.render(Context({"bylines": bylines[:1]}))

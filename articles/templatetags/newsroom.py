@@ -1,11 +1,13 @@
+import itertools
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from articles import i18n, seo
 
@@ -56,3 +58,23 @@ def article_jsonld(article):
 def site_jsonld():
     """The home page's schema.org WebSite and publisher."""
     return _jsonld(seo.site_jsonld())
+
+
+@register.simple_tag
+def byline(bylines):
+    """A byline as readers see it: ``By <a>Ann</a>, <a>Bo</a> and <a>Cy</a>; Photos by <a>Di</a>``.
+
+    ``bylines``: Byline rows in order, authors joined. Consecutive bylines of one role share its label (as
+    Django's ``regroup`` groups them); labels and "and" are in the active language. Safe HTML. Written in
+    Python, not as a template, because every article card shows one (20 to 50 a page).
+    """
+    groups = []
+    for role, group in itertools.groupby(bylines, key=lambda b: b.get_role_display()):
+        links = [format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name) for b in group]
+        names = links[-1]
+        if len(links) > 1:
+            names = format_html(
+                "{} {} {}", format_html_join(", ", "{}", ((link,) for link in links[:-1])), gettext("and"), names
+            )
+        groups.append((role, names))
+    return format_html_join("; ", '<span class="byline__role">{}</span> {}', groups)

@@ -1,0 +1,30 @@
+"""Addresses of slugged pages are exactly what Django's reverse() gives, for any slug."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+from articles.links import slug_url
+
+SLUGS = ["plain", "kyiv-київ", "東京-タワー", "ภาษาไทย", "café", "a%20b", "semi;colon", "q?x#y", "at@:~", "e\u0301"]
+
+
+@pytest.mark.parametrize("name", ["articles:article", "articles:section", "articles:tag", "articles:source"])
+@pytest.mark.parametrize("slug", SLUGS)
+def test_a_slug_address_is_what_reverse_gives(name, slug):
+    assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
+
+
+def test_the_script_prefix_is_followed():
+    try:
+        set_script_prefix("/news/")
+        assert slug_url("articles:author", "ana") == reverse("articles:author", kwargs={"slug": "ana"})
+        assert slug_url("articles:author", "ana").startswith("/news/authors/")
+    finally:
+        set_script_prefix("/")
+    assert slug_url("articles:author", "ana") == "/authors/ana/"
+
+
+@pytest.mark.parametrize("slug", ["", "a/b", "nul\x00"])
+def test_a_slug_the_pattern_refuses_is_refused_as_by_reverse(slug):
+    with pytest.raises(NoReverseMatch):
+        slug_url("articles:tag", slug)
