@@ -77,22 +77,33 @@ class EightBitGrey:
 
 
 class DecodeSmaller:
-    """A pilkit processor: a JPEG not yet decoded is decoded at 1/2, 1/4 or 1/8 of its size when its crop stays
-    at least twice the rendition's ``width`` x ``height`` (px). Pillow's thumbnail() does the same (draft with
-    reducing_gap 2.0); the JPEG decoder scales in its DCT, so the final resampling loses nothing. A 50-megapixel
-    photo is then decoded at a fraction of the cost for each of its ~46 renditions. Other formats pass through.
+    """A pilkit processor: a picture far bigger than its rendition is made smaller cheaply before resampling.
+
+    A JPEG not yet decoded is decoded at 1/2, 1/4 or 1/8 of its size (draft, as Pillow's thumbnail() does with
+    reducing_gap 2.0; the decoder scales in its DCT); whatever is still over twice the rendition's ``width`` x
+    ``height`` (px) is box-reduced by a whole factor (Image.reduce). Every rendition opens the original again, so
+    a 50-megapixel photo was decoded and resampled in full ~46 times on upload.
     """
 
     def __init__(self, width, height):
         self.width, self.height = width, height
 
     def process(self, img):
-        if img.format == "JPEG" and getattr(img, "tile", None):
-            crop_width, crop_height = cropped_size(img.width, img.height, (self.width, self.height))
-            scale = 2 * max(self.width / crop_width, self.height / crop_height)
-            if scale < 1:
-                img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+        scale = self._scale(img)
+        if scale < 1 and img.format == "JPEG" and getattr(img, "tile", None):
+            img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+            scale = self._scale(img)
+        # Whatever is still over twice the size is box-reduced by a whole factor (Image.reduce, as Pillow's
+        # resize(reducing_gap=...)): a tenth of the cost of resampling the full picture.
+        factor = math.floor(1 / scale)
+        if factor >= 2 and img.mode not in ("P", "1") and not img.mode.startswith("I;16"):
+            img = img.reduce(factor)
         return img
+
+    def _scale(self, img):
+        """The fraction of ``img``'s size a rendition needs, with a margin of two."""
+        crop_width, crop_height = cropped_size(img.width, img.height, (self.width, self.height))
+        return 2 * max(self.width / crop_width, self.height / crop_height)
 
 
 class CropToRatio:
@@ -121,8 +132,8 @@ class Rendition(ImageSpec):
     def __init__(self, source, width, height, anchor, image_format):
         # Crop first, then resize: the picture is never scaled up before it is cut.
         self.processors = [
-            DecodeSmaller(width, height),
             EightBitGrey(),
+            DecodeSmaller(width, height),
             CropToRatio(width, height, anchor),
             ResizeToFill(width, height, anchor=anchor),
         ]

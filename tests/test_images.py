@@ -347,7 +347,7 @@ def test_a_16_bit_greyscale_png_keeps_its_tones_in_the_renditions():
     """Pillow reads a 16-bit grey PNG as mode I;16 (0-65535); converting that straight to RGB clips every tone
     above 255 to white, so a mid-grey picture was served as a white box."""
     buffer = io.BytesIO()
-    PILImage.new("I;16", (700, 500), 40000).save(buffer, "PNG")
+    PILImage.new("I;16", (1400, 1000), 40000).save(buffer, "PNG")
     image = ImageFactory(file=ContentFile(buffer.getvalue(), name="scan.png"))
     url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
     with default_storage.open(url) as handle, PILImage.open(handle) as made:
@@ -355,11 +355,13 @@ def test_a_16_bit_greyscale_png_keeps_its_tones_in_the_renditions():
     assert abs(grey - 156) < 8, grey
 
 
-def test_a_big_jpeg_is_decoded_at_a_reduced_scale_for_each_small_rendition(monkeypatch):
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_a_big_picture_is_reduced_cheaply_before_each_small_rendition(monkeypatch, image_format):
     """Every rendition opens the original again: a 50-megapixel photo decoded in full ~46 times made an upload
     take about a minute (over gunicorn's 30 s timeout). JPEG can decode at 1/2, 1/4 or 1/8 of its size, as
-    Pillow's thumbnail() does; each rendition is now resized from at most about twice (< 4 times) its width."""
-    image = ImageFactory(file=ContentFile(image_bytes((4000, 3000), "navy", "JPEG"), name="big.jpg"))
+    Pillow's thumbnail() does; other formats are box-reduced by a whole factor (Image.reduce) after decoding.
+    Each rendition is then resampled from at most about twice (< 4 times) its width."""
+    image = ImageFactory(file=ContentFile(image_bytes((4000, 3000), "navy", image_format), name="big.img"))
     resized = []
     original_resize = PILImage.Image.resize
 
