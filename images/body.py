@@ -23,8 +23,9 @@ def _library_name(src):
 def responsive_body(body):
     """``body`` (sanitized HTML) with each <img> of a library picture replaced by its <picture> in the story layout.
 
-    The editor's alt text in the body is kept. Other images (https addresses, files not in the library) stay as
-    they are. One query for all the pictures, none when the body has no media image.
+    The editor's alt text in the body is kept; a blank one gives way to the library's. Other images (https
+    addresses, files not in the library) stay as they are.
+    One query for all the pictures, none when the body has no media image.
     """
     tags = [(match, dict(_ATTRIBUTE.findall(match.group(0)))) for match in _IMG.finditer(body)]
     names = {_library_name(attributes.get("src", "")) for _, attributes in tags} - {None}
@@ -35,7 +36,8 @@ def responsive_body(body):
     def swap(match):
         attributes = dict(_ATTRIBUTE.findall(match.group(0)))
         image = images.get(_library_name(attributes.get("src", "")))
-        alt = html.unescape(attributes.get("alt", ""))
+        # A blank alt in the body falls back to the library's, which is required: a story's photo is not decoration.
+        alt = html.unescape(attributes.get("alt", "")).strip() or None
         return str(picture(image, "story", alt=alt) or match.group(0)) if image else match.group(0)
 
     return _IMG.sub(swap, body)

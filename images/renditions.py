@@ -7,13 +7,14 @@ then WebP, then JPEG for the rest) and the width from srcset/sizes (https://html
 """
 
 import logging
+import math
 from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.utils.html import format_html, format_html_join
 from imagekit import ImageSpec, register
 from imagekit.cachefiles import ImageCacheFile
-from pilkit.processors import ResizeToFill
+from pilkit.processors import Crop, ResizeToFill
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +62,81 @@ LAYOUTS = {
 CACHE_SECONDS = 3600
 
 
+class EightBitGrey:
+    """A pilkit processor: a 16- or 32-bit grey picture (Pillow modes I;16*, I) scaled to 8-bit L.
+
+    Pillow's convert("RGB") clips those values at 255 instead of scaling them, which turns a 16-bit grey PNG
+    white; other modes pass through untouched.
+    """
+
+    def process(self, img):
+        if img.mode.startswith("I;16") or img.mode == "I":
+            maximum = 65535 if img.mode.startswith("I;16") else max(1, img.getextrema()[1])
+            return img.convert("I").point(lambda value: value * (255 / maximum)).convert("L")
+        return img
+
+
+class DecodeSmaller:
+    """A pilkit processor: a picture far bigger than its rendition is made smaller cheaply before resampling.
+
+    A JPEG not yet decoded is decoded at 1/2, 1/4 or 1/8 of its size (draft, as Pillow's thumbnail() does with
+    reducing_gap 2.0; the decoder scales in its DCT); whatever is still over twice the rendition's ``width`` x
+    ``height`` (px) is box-reduced by a whole factor (Image.reduce). Every rendition opens the original again, so
+    a 50-megapixel photo was decoded and resampled in full ~46 times on upload.
+    """
+
+    def __init__(self, width, height):
+        self.width, self.height = width, height
+
+    def process(self, img):
+        scale = self._scale(img)
+        if scale < 1 and img.format == "JPEG" and getattr(img, "tile", None):
+            img.draft(img.mode, (math.ceil(img.width * scale), math.ceil(img.height * scale)))
+            scale = self._scale(img)
+        # Whatever is still over twice the size is box-reduced by a whole factor (Image.reduce, as Pillow's
+        # resize(reducing_gap=...)): a tenth of the cost of resampling the full picture.
+        factor = math.floor(1 / scale)
+        if factor >= 2 and img.mode not in ("P", "1") and not img.mode.startswith("I;16"):
+            img = img.reduce(factor)
+        return img
+
+    def _scale(self, img):
+        """The fraction of ``img``'s size a rendition needs, with a margin of two."""
+        crop_width, crop_height = cropped_size(img.width, img.height, (self.width, self.height))
+        return 2 * max(self.width / crop_width, self.height / crop_height)
+
+
+class CropToRatio:
+    """A pilkit processor: the largest part of the picture with the aspect ratio ``width``:``height``, taken
+    around ``anchor`` ((x, y) fractions), without resizing. ResizeToFill alone would first scale the whole
+    picture to cover the rendition, which for a 20,000 x 2 pixel strip means billions of pixels."""
+
+    def __init__(self, width, height, anchor):
+        self.width, self.height, self.anchor = width, height, anchor
+
+    def process(self, img):
+        crop_width, crop_height = cropped_size(img.width, img.height, (self.width, self.height))
+        return Crop(crop_width, crop_height, anchor=self.anchor).process(img)
+
+
+def cropped_size(width, height, ratio):
+    """(width, height) in pixels of the largest ``ratio`` (w, h) crop of a ``width`` x ``height`` picture."""
+    if width * ratio[1] > height * ratio[0]:
+        return max(1, min(width, round(height * ratio[0] / ratio[1]))), height
+    return width, max(1, min(height, round(width * ratio[1] / ratio[0])))
+
+
 class Rendition(ImageSpec):
     """One size of one image in one format, cropped to ``width`` x ``height`` around ``anchor``."""
 
     def __init__(self, source, width, height, anchor, image_format):
-        self.processors = [ResizeToFill(width, height, anchor=anchor)]
+        # Crop first, then resize: the picture is never scaled up before it is cut.
+        self.processors = [
+            EightBitGrey(),
+            DecodeSmaller(width, height),
+            CropToRatio(width, height, anchor),
+            ResizeToFill(width, height, anchor=anchor),
+        ]
         self.format = image_format.pillow
         self.options = image_format.options
         super().__init__(source=source)
@@ -78,8 +149,10 @@ register.generator("images:rendition", Rendition)
 def _sizes(image, layout):
     """[(width, height)] in pixels for ``image`` in ``layout``, never wider than the original."""
     ratio = layout.ratio or (image.width, image.height)
-    # Every layout width the original can fill, and the original's own width when it falls between two.
-    widths = sorted({w for w in layout.widths if w < image.width} | {min(image.width, max(layout.widths))})
+    # Every layout width the crop can fill, and the crop's own width when it falls between two: a rendition is
+    # never scaled up from its crop.
+    available = cropped_size(image.width, image.height, ratio)[0]
+    widths = sorted({w for w in layout.widths if w < available} | {min(available, max(layout.widths))})
     return [(w, max(1, round(w * ratio[1] / ratio[0]))) for w in widths]
 
 
@@ -97,7 +170,7 @@ def _usable(image):
 
 def _cache_key(image, name):
     # The file name changes on a new upload and the focal point changes the crop: both are in the key.
-    return f"rendition:{image.pk}:{image.file.name}:{image.focal_x}:{image.focal_y}:{name}"
+    return f"rendition:2:{image.pk}:{image.file.name}:{image.focal_x}:{image.focal_y}:{name}"
 
 
 def picture(image, layout_name, *, eager=False, alt=None):

@@ -20,6 +20,10 @@ KEPT_INFO = ("icc_profile", "transparency")
 _NOT_AN_IMAGE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError)
 
 
+def _pixel_limit():
+    return f"the limit is {settings.NEWSROOM_IMAGE_MAX_PIXELS / 1_000_000:g} megapixels"
+
+
 def _megabytes(size):
     return f"{size / 1_000_000:.1f} MB"
 
@@ -42,11 +46,12 @@ def validate_upload(file):
             if image.format not in FORMATS:
                 raise ValidationError(f"“{name}” is a {image.format} image; upload JPEG, PNG, WebP, GIF or AVIF.")
             if width * height > settings.NEWSROOM_IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    f"“{name}” is {width} × {height} pixels; the limit is "
-                    f"{settings.NEWSROOM_IMAGE_MAX_PIXELS / 1_000_000:g} megapixels."
-                )
+                raise ValidationError(f"“{name}” is {width} × {height} pixels; {_pixel_limit()}.")
             image.verify()
+    except PILImage.DecompressionBombError as error:
+        # Pillow refuses to open more than twice its MAX_IMAGE_PIXELS (a few kB of PNG can claim billions).
+        over = PILImage.MAX_IMAGE_PIXELS * 2 // 1_000_000
+        raise ValidationError(f"“{name}” has more than {over} megapixels; {_pixel_limit()}.") from error
     except _NOT_AN_IMAGE as error:
         raise ValidationError(f"“{name}” is not an image (its content was checked, not its name).") from error
     finally:

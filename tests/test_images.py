@@ -84,6 +84,16 @@ def test_too_many_bytes_or_pixels_are_refused_with_the_limit(settings):
         wide.full_clean()
 
 
+def test_a_decompression_bomb_is_refused_as_too_many_pixels_not_as_a_broken_file():
+    """A 15,000 x 15,000 one-bit PNG is about 30 kB; Pillow refuses to open anything over twice its own
+    MAX_IMAGE_PIXELS (about 179 megapixels) before our limit is read, which used to say "not an image"."""
+    buffer = io.BytesIO()
+    PILImage.new("1", (15_000, 15_000)).save(buffer, "PNG", optimize=True)
+    bomb = Image(file=upload(buffer.getvalue(), "bomb.png"), alt_text="x")
+    with pytest.raises(ValidationError, match=r"“bomb.png” has more than 178 megapixels; the limit is 50 megapixels"):
+        bomb.full_clean()
+
+
 def test_a_format_browsers_cannot_show_is_refused():
     tiff = Image(file=upload(image_bytes(image_format="TIFF"), "scan.tif"), alt_text="x")
     with pytest.raises(ValidationError, match="is a TIFF image; upload JPEG, PNG, WebP, GIF or AVIF"):
@@ -174,8 +184,9 @@ def test_crops_keep_the_focal_point(focal_x, colour):
     image = ImageFactory(file=ContentFile(buffer.getvalue(), name="halves.png"), focal_x=focal_x)
     url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
     with default_storage.open(url) as handle, PILImage.open(handle) as crop:
-        assert crop.size == (640, 427)
-        middle = crop.convert("RGB").getpixel((320, 213))
+        # 3:2 of a 400 px high picture is 600 x 400: cut from the original, not scaled up to 640 x 427.
+        assert crop.size == (600, 400)
+        middle = crop.convert("RGB").getpixel((300, 200))
     assert all(abs(a - b) < 40 for a, b in zip(middle, colour, strict=True))
 
 
@@ -275,6 +286,18 @@ def test_a_library_picture_in_the_body_is_served_responsively_with_the_editors_a
     assert len(with_pictures) == len(without) + 1
 
 
+@pytest.mark.parametrize("img_alt", [' alt=""', ' alt="   "'])
+def test_a_library_picture_in_the_body_without_alt_text_takes_the_librarys(client, img_alt):
+    """The library requires alt text; an editor who pastes the picture's address with an empty alt (or blanks)
+    should not make it silent for screen-reader users. (An <img> with no alt at all is dropped by the sanitizer.)"""
+    image = ImageFactory(file=ContentFile(image_bytes((1000, 600)), name="inline.png"), alt_text="Library alt")
+    article = ArticleFactory(body=f'<p>Before.</p><figure><img src="{image.file.url}"{img_alt}></figure>')
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = html.split("<figure>")[1]
+    assert figure.startswith("<picture>")
+    assert 'alt="Library alt"' in figure
+
+
 def test_a_reporter_changes_only_their_own_pictures_that_no_published_story_shows(client):
     reporter, editor = desk.reporter(), desk.editor()
     editors = ImageFactory(uploaded_by=editor, alt_text="Editor's alt")
@@ -298,3 +321,55 @@ def test_a_reporter_changes_only_their_own_pictures_that_no_published_story_show
         {"alt_text": "Fixed by the editor", "caption": "", "credit": "", "focal_x": 50, "focal_y": 50},
     )
     assert Image.objects.get(pk=featured.pk).alt_text == "Fixed by the editor"
+
+
+def test_a_long_thin_strip_is_cropped_before_it_is_resized_so_no_rendition_blows_up_in_memory(monkeypatch):
+    """A 3000 x 4 pixel strip (a few hundred bytes) filled to 16:9 at 1200 px used to be scaled to 506,250 x 675
+    pixels first (ResizeToFill covers, then crops): a 20,000 x 2 upload would ask for gigabytes. Every resize now
+    works on the crop, so no intermediate picture is bigger than the rendition it makes."""
+    image = ImageFactory(file=ContentFile(image_bytes((3000, 4)), name="strip.png"))
+    largest = []
+    original_resize = PILImage.Image.resize
+
+    def resize(self, size, *args, **kwargs):
+        largest.append(size[0] * size[1])
+        return original_resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(PILImage.Image, "resize", resize)
+    html = picture(image, "lead")
+    assert html
+    # The crop is 7 x 4 pixels at 16:9: renditions are never wider than what the crop holds.
+    assert re.search(r'width="(\d+)" height="(\d+)"', html).groups() == ("7", "4")
+    assert largest and max(largest) <= 7 * 4
+
+
+def test_a_16_bit_greyscale_png_keeps_its_tones_in_the_renditions():
+    """Pillow reads a 16-bit grey PNG as mode I;16 (0-65535); converting that straight to RGB clips every tone
+    above 255 to white, so a mid-grey picture was served as a white box."""
+    buffer = io.BytesIO()
+    PILImage.new("I;16", (1400, 1000), 40000).save(buffer, "PNG")
+    image = ImageFactory(file=ContentFile(buffer.getvalue(), name="scan.png"))
+    url = re.search(r'<img src="/media/([^"]+)"', picture(image, "card")).group(1)
+    with default_storage.open(url) as handle, PILImage.open(handle) as made:
+        grey = made.convert("L").getpixel((made.width // 2, made.height // 2))
+    assert abs(grey - 156) < 8, grey
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG"])
+def test_a_big_picture_is_reduced_cheaply_before_each_small_rendition(monkeypatch, image_format):
+    """Every rendition opens the original again: a 50-megapixel photo decoded in full ~46 times made an upload
+    take about a minute (over gunicorn's 30 s timeout). JPEG can decode at 1/2, 1/4 or 1/8 of its size, as
+    Pillow's thumbnail() does; other formats are box-reduced by a whole factor (Image.reduce) after decoding.
+    Each rendition is then resampled from at most about twice (< 4 times) its width."""
+    image = ImageFactory(file=ContentFile(image_bytes((4000, 3000), "navy", image_format), name="big.img"))
+    resized = []
+    original_resize = PILImage.Image.resize
+
+    def resize(self, size, *args, **kwargs):
+        resized.append((self.width, size[0]))
+        return original_resize(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(PILImage.Image, "resize", resize)
+    assert picture(image, "card") and picture(image, "thumb")
+    assert {target for _, target in resized} >= {160, 320, 480, 640}
+    assert all(source < 4 * target for source, target in resized), resized
