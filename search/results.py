@@ -15,6 +15,8 @@ from .query import parse
 
 FACET_SIZE = 10  # values shown per facet
 FACET_SAMPLE = 500  # matches the facets count, newest first (the page says so when there are more)
+FACET_WINDOW = 4 * FACET_SAMPLE  # newest articles among which the sample is looked for first (see facet_sample)
+FACET_WINDOW_GROWTH = 8
 HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from the rest by their ids
 RECENT_FIRST = ("-published_at", "-pk")
 
@@ -126,10 +128,26 @@ class SearchResults:
 
     @cached_property
     def facet_sample(self):
-        """The newest FACET_SAMPLE matches as ``(pk, section slug, section name, published_at)`` rows."""
-        # Not walked: a thousand matches may lie far apart (article_search_idx serves the join on PostgreSQL).
-        rows = self.matched.order_by(*RECENT_FIRST).values_list("pk", "section__slug", "section__name", "published_at")
-        return list(rows[:FACET_SAMPLE])
+        """The newest FACET_SAMPLE matches as ``(pk, section slug, section name, published_at)`` rows.
+
+        With many matches they are looked for among the newest FACET_WINDOW visible articles first, a window
+        grown eightfold until it holds enough: the matches are then joined with a few thousand articles, not
+        with the whole archive (a word in a quarter of 100,000 articles: 10 ms instead of 80 on PostgreSQL).
+        Exact either way: every article newer than the window's edge is inside it.
+        """
+        fields = ("pk", "section__slug", "section__name", "published_at")
+        newest = lambda articles: list(articles.order_by(*RECENT_FIRST).values_list(*fields)[:FACET_SAMPLE])  # noqa: E731
+        window = FACET_WINDOW
+        while self.many and window < self.indexed * FACET_WINDOW_GROWTH:
+            edges = self.visible.order_by(*RECENT_FIRST).values_list("published_at", flat=True)
+            edge = list(edges[window - 1 : window])
+            if not edge:
+                break  # the window holds every visible article
+            found = newest(self.matched.filter(published_at__gte=edge[0]))
+            if len(found) >= FACET_SAMPLE:
+                return found
+            window *= FACET_WINDOW_GROWTH
+        return newest(self.matched)
 
     @property
     def facets_are_sampled(self):

@@ -551,3 +551,20 @@ def found_ids(q):
     from search.results import filter_articles
 
     return list(filter_articles(Article.objects.all(), q).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("window", [1, 2, 4, 100])
+def test_the_facet_sample_is_the_newest_matches_whatever_the_window(many, monkeypatch, window):
+    """Many matches: the sample is looked for among the newest articles first (a window grown until it holds
+    enough), and is exactly the newest FACET_SAMPLE matches either way."""
+    from search import results
+
+    monkeypatch.setattr(results, "FACET_SAMPLE", 3)
+    monkeypatch.setattr(results, "FACET_WINDOW", window)
+    now = timezone.now()
+    for i in range(12):  # every third article matches; the newest is i = 0
+        text = "<p>tide</p>" if i % 3 == 0 else "<p>calm</p>"
+        ArticleFactory(headline=f"Story {i}", body=text, published_at=now - datetime.timedelta(hours=i + 1))
+    ArticleFactory(headline="Draft tide", body="<p>tide</p>", draft=True)
+    sample = results.SearchResults(parse("tide")).facet_sample
+    assert [Article.objects.get(pk=row[0]).headline for row in sample] == ["Story 0", "Story 3", "Story 6"]
