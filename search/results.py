@@ -15,7 +15,7 @@ from .query import parse
 
 FACET_SIZE = 10  # values shown per facet
 FACET_SAMPLE = 500  # matches the facets count, newest first (the page says so when there are more)
-FACET_WINDOW = 4 * FACET_SAMPLE  # newest articles among which the sample is looked for first (see facet_sample)
+FACET_WINDOW = 8 * FACET_SAMPLE  # newest articles among which the sample is looked for first (see facet_sample)
 FACET_WINDOW_GROWTH = 8
 HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from the rest by their ids
 RECENT_FIRST = ("-published_at", "-pk")
