@@ -24,13 +24,14 @@ import json
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from serve import Server  # benchmarks/ is this script's first import path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -123,39 +124,6 @@ def build_site(env):
     manage(env, "make_renditions", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     return {"home": "/", "article": article}
-
-
-class Server:
-    """gunicorn with 2 sync workers on loopback, in its own process group."""
-
-    def __init__(self, env, log):
-        self.env = env
-        self.log = log
-
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [GUNICORN, "newsroom.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "error"],
-            cwd=ROOT,
-            env=self.env,
-            start_new_session=True,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/robots.txt", timeout=2)
-                return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start")
-
-    def __exit__(self, *exc):
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
 
 
 def lighthouse(url, report):
@@ -253,7 +221,7 @@ def main():
             manage(env, "flush", "--noinput", "-v0")
         run("redis-cli", "-u", REDIS, "flushdb")
         pages = build_site(env)
-        with (tmp / "gunicorn.log").open("w") as log, Server(env, log):
+        with (tmp / "gunicorn.log").open("w") as log, Server(env, port=PORT, log=log):
             for path in pages.values():  # warm both workers
                 for _ in range(4):
                     urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=60).read()

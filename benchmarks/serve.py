@@ -100,38 +100,33 @@ print(json.dumps({
     return json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
-class Server:
-    """gunicorn with 2 sync workers on loopback."""
+# A long timeout (a late page of a big archive may be slow), and no worker recycling while measuring:
+# gunicorn.conf.py recycles a worker after about 1,000 requests, and a fresh worker would hide the memory that
+# 2,000 requests leave behind.
+MEASURING = ("--timeout", "300", "--max-requests", "0")
 
-    def __init__(self, env):
-        self.env = env
+
+class Server:
+    """gunicorn with 2 sync workers on loopback, in its own process group (benchmarks/lighthouse.py uses it too).
+
+    ``args``: more gunicorn options; ``log``: a file for gunicorn's output (default: inherited).
+    """
+
+    def __init__(self, env, *, port=PORT, args=(), log=None):
+        self.env, self.port, self.args, self.log = env, port, list(args), log
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            # A long timeout: today's one-document sitemap takes tens of seconds at 100,000 articles.
-            [
-                GUNICORN,
-                "newsroom.wsgi",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--log-level",
-                "error",
-                "--timeout",
-                "300",
-                # gunicorn.conf.py recycles a worker after about 1,000 requests: not during a measurement (a
-                # fresh worker would hide the memory that 2,000 requests leave behind).
-                "--max-requests",
-                "0",
-            ],
+            [GUNICORN, "newsroom.wsgi", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--log-level", "error", *self.args],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
+            stdout=self.log,
+            stderr=subprocess.STDOUT if self.log else None,
         )
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/robots.txt", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/robots.txt", timeout=2)
                 return self
             except OSError:
                 time.sleep(0.2)
@@ -190,7 +185,7 @@ def write_static_twins(tmp, env, pages):
     if not static.exists():
         manage(production_env(env, tmp, True), "collectstatic", "--noinput", "-v0")
     twins = {}
-    with Server(production_env(env, tmp, False)):
+    with Server(production_env(env, tmp, False), args=MEASURING):
         for name, path in pages.items():
             size = len(fetch(path))
             (static / f"twin-{size}.html").write_bytes(b"x" * size)
@@ -201,7 +196,7 @@ def write_static_twins(tmp, env, pages):
 def measure(env, tmp, pages, *, cached):
     twins = write_static_twins(tmp, env, pages)
     results = {}
-    with Server(production_env(env, tmp, cached)):
+    with Server(production_env(env, tmp, cached), args=MEASURING):
         for name, path in pages.items():
             fetch(path)  # warm (and, cached, fill) both workers' caches
             fetch(path)
@@ -216,7 +211,7 @@ def measure(env, tmp, pages, *, cached):
 
 
 def memory_after_requests(env, tmp, pages, count=2000):
-    with Server(production_env(env, tmp, True)) as server:
+    with Server(production_env(env, tmp, True), args=MEASURING) as server:
         paths = [path for name, path in pages.items() if name != "sitemap"]
         fetch(pages["sitemap"])  # twice, once per worker, perhaps: it takes seconds at this size
         fetch(pages["sitemap"])

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 
+from articles.text import nfc
+
 from . import renditions, uploads
 
 
@@ -60,6 +62,10 @@ class Image(models.Model):
         return f"{label} ({self.credit})" if self.credit else label
 
     def save(self, *args, **kwargs):
+        # Whichever way a picture arrives (desk, shell, import, fixture): its texts in NFC without outer spaces,
+        # so alt text of spaces alone is empty and refused (image_has_alt).
+        for field in ("alt_text", "caption", "credit"):
+            setattr(self, field, nfc(getattr(self, field) or "").strip())
         uploaded = bool(self.file) and not self.file._committed
         if uploaded:
             # A new upload: stored without its EXIF, whichever way it arrived (desk, shell, import).

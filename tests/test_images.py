@@ -373,3 +373,24 @@ def test_a_big_picture_is_reduced_cheaply_before_each_small_rendition(monkeypatc
     assert picture(image, "card") and picture(image, "thumb")
     assert {target for _, target in resized} >= {160, 320, 480, 640}
     assert all(source < 4 * target for source, target in resized), resized
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("alt", ["   ", "\u00a0\t\n", ""])
+def test_blank_alt_text_is_refused_from_any_door(alt):
+    """The desk's form strips alt text; the shell, an import or a fixture must not store spaces either."""
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import ImageFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ImageFactory(alt_text=alt)
+
+
+@pytest.mark.django_db
+def test_picture_texts_are_stored_trimmed_and_in_nfc():
+    from tests.factories import ImageFactory
+
+    image = ImageFactory(alt_text="  Cafe\u0301 terrace ", caption=" A caption. ", credit=" Jane ")
+    image.refresh_from_db()
+    assert (image.alt_text, image.caption, image.credit) == ("Café terrace", "A caption.", "Jane")
