@@ -1,4 +1,5 @@
-"""Old addresses keep working: a slug an article, section, tag, source or author had answers 301.
+"""Old addresses keep working: a slug an article, section, tag, source or author had answers 301, and so
+does one typed in capitals.
 
 The old slugs are recorded in models.SlugHistory (on rename, by the models' save; on merge, by
 articles.services). ``follow_old_slugs`` wraps a view addressed by ``slug`` in articles.urls: only when
@@ -40,6 +41,10 @@ def moved_to(kind, slug, user):
     if model._default_manager.filter(slug=slug).exists():
         return None
     target = SlugHistory.current(kind, slug)
+    if target is None and slug != slug.lower():
+        # Slugs are made lower case (text.slugify): an address typed or pasted in capitals, in any script.
+        lowered = slug.lower()
+        target = model._default_manager.filter(slug=lowered).first() or SlugHistory.current(kind, lowered)
     if target is None or target.slug == slug:
         return None
     if kind == SlugHistory.Kind.ARTICLE and not Article.objects.visible_to(user).filter(pk=target.pk).exists():

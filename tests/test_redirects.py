@@ -160,3 +160,15 @@ def test_a_save_that_does_not_write_the_slug_records_nothing():
     assert not SlugHistory.objects.exists()
     article.save()
     assert SlugHistory.objects.get().old_slug == "kept"
+
+
+def test_an_address_typed_in_other_case_leads_to_the_page(client):
+    """Slugs are lower case; an address typed or pasted in capitals (any script) answers 301, drafts excepted."""
+    article = ArticleFactory(headline="Talks resume", tags=["Україна"])
+    tag = article.tags.get()
+    assert_moved(client, iri_to_uri(f"/tags/{tag.slug.upper()}/"), tag.get_absolute_url())
+    assert_moved(client, f"/articles/{article.slug.upper()}/?ref=mail", article.get_absolute_url() + "?ref=mail")
+    assert_moved(client, iri_to_uri(f"/feeds/tags/{tag.slug.upper()}/rss/"), iri_to_uri(f"/feeds/tags/{tag.slug}/rss/"))
+    draft = ArticleFactory(slug="quiet-draft", draft=True)
+    assert client.get(f"/articles/{draft.slug.upper()}/").status_code == 404
+    assert client.get("/tags/NO-SUCH-TAG/").status_code == 404
