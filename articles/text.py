@@ -66,9 +66,42 @@ def name_key(name: str) -> str:
 
 
 def control_characters(value: str, allowed=TEXT_CONTROLS) -> list[str]:
-    """The control characters (Unicode Cc) in ``value`` other than ``allowed``, as "U+0007" names."""
+    """The control characters in ``value`` a record may not hold, as "U+0007" names: Unicode Cc other than
+    ``allowed``, and bidirectional controls left unbalanced (unbalanced_bidi_controls)."""
     found = dict.fromkeys(f"U+{ord(c):04X}" for c in value if unicodedata.category(c) == "Cc" and c not in allowed)
+    found.update(dict.fromkeys(unbalanced_bidi_controls(value)))
     return list(found)
+
+
+# Unicode bidirectional formatting characters (UAX #9, section 2): embeddings and overrides closed by PDF,
+# isolates closed by PDI.
+_BIDI_OPENERS = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c",
+                 "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}  # fmt: skip
+_BIDI_CLOSERS = {"\u202c", "\u2069"}
+
+
+def unbalanced_bidi_controls(value: str) -> list[str]:
+    """The bidirectional controls of ``value`` that are never closed, or close nothing, as "U+202E" names.
+
+    An override or isolate left open reorders everything after it, in the title of a page, a feed or a desk
+    list alike: the "Trojan Source" spoofing (CVE-2021-42574). Balanced pairs (an Arabic quote isolated in an
+    English headline) are kept. Each line is checked on its own, as the algorithm ends every paragraph.
+    """
+    if not any("\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069" for c in value):
+        return []
+    found = []
+    for line in value.splitlines():
+        stack = []
+        for c in line:
+            if c in _BIDI_OPENERS:
+                stack.append(c)
+            elif c in _BIDI_CLOSERS:
+                if stack and _BIDI_OPENERS[stack[-1]] == c:
+                    stack.pop()
+                else:
+                    found.append(c)
+        found += stack
+    return list(dict.fromkeys(f"U+{ord(c):04X}" for c in found))
 
 
 # Unicode's category Cc is exactly these 65 code points, fixed since Unicode 1.1 (C0, DEL and C1).

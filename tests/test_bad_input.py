@@ -163,3 +163,25 @@ def test_the_compare_view_ignores_bad_version_ids(editor_client, query):
     article = ArticleFactory()
     response = editor_client.get(f"/admin/articles/article/{article.pk}/history/compare/", query)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("headline", "refused"),
+    [
+        ("Invoice \u202egnp.exe", "U+202E"),  # right-to-left override never closed: text shown reversed
+        ("Vote \u2067لا", "U+2067"),  # right-to-left isolate never closed
+        ("Closed twice \u202a a \u202c\u202c", "U+202C"),  # a pop with nothing to close
+    ],
+)
+def test_unbalanced_bidirectional_controls_are_a_form_error(editor_client, headline, refused):
+    """Trojan-Source-style spoofing (CVE-2021-42574): an override or isolate left open reorders what follows."""
+    response = editor_client.post(desk.admin_url(Article, "add"), new_article_data(headline=headline))
+    assert response.status_code == 200
+    assert refused in str(response.context["adminform"].form.errors["headline"])
+    assert not Article.objects.exists()
+
+
+def test_balanced_bidirectional_controls_are_kept(editor_client):
+    headline = "Quote: \u2067مرحبا بالعالم\u2069 said the envoy"
+    editor_client.post(desk.admin_url(Article, "add"), new_article_data(headline=headline))
+    assert Article.objects.get().headline == headline
