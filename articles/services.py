@@ -3,6 +3,7 @@
 Reads belong in articles/querysets.py. Each function here is one transaction.
 """
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,9 +141,24 @@ def find_by_name(queryset, name, field="name"):
     same length are fetched and compared with str.casefold() (Unicode's full case folding) in NFC.
     """
     key = name_key(name)
-    lengths = {len(nfc(name.strip())), len(clean_name(name))}  # stored names are NFC
+    lengths = {len(nfc(name.strip())), len(clean_name(name)), *folded_lengths(key)}  # stored names are NFC
     candidates = queryset.annotate(name_length=Length(field)).filter(name_length__in=lengths).order_by("pk")
     return next((row for row in candidates if name_key(getattr(row, field)) == key), None)
+
+
+# What full case folding writes for one character, when it writes more than one (ß -> ss, ﬃ -> ffi, İ -> i̇):
+# a stored text holding that character is shorter than its key. From Python's own str.casefold() (Unicode's
+# CaseFolding.txt), the first time it is needed.
+@functools.cache
+def _fold_expansions():
+    return sorted({folded for c in map(chr, range(0x110000)) if len(folded := c.casefold()) > 1}, key=len, reverse=True)
+
+
+def folded_lengths(key):
+    """Every length a text may have whose name_key() is ``key``: ``len(key)``, less one or two for each place
+    in ``key`` that full case folding may have written for a single character."""
+    shorter = sum(key.count(expansion) * (len(expansion) - 1) for expansion in _fold_expansions())
+    return set(range(len(key) - shorter, len(key) + 1))
 
 
 def _slugs_by_headline(headlines):
@@ -151,7 +167,7 @@ def _slugs_by_headline(headlines):
     SQLite's case-insensitive matching knows only ASCII, so candidates of the same length are
     compared here instead.
     """
-    lengths = {len(nfc(headline)) for headline in headlines}  # stored headlines are NFC
+    lengths = {n for headline in headlines for n in (len(nfc(headline)), *folded_lengths(name_key(headline)))}
     candidates = (
         Article.objects.annotate(headline_length=Length("headline"))
         .filter(headline_length__in=lengths)

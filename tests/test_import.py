@@ -278,3 +278,21 @@ def test_an_oversized_file_or_a_device_is_refused_without_reading_it_all(tmp_pat
         run(big, "/dev/zero")
     assert f"{big}: file too large (over 1,000 bytes)" in str(caught.value)
     assert "/dev/zero: file too large" in str(caught.value)
+
+
+@pytest.mark.parametrize(("stored", "typed"), [("Straße closed", "STRASSE CLOSED"), ("Oﬃce hours", "OFFICE HOURS")])
+def test_a_headline_is_the_same_when_case_folding_changes_its_length(tmp_path, stored, typed):
+    """Full case folding may lengthen a word (ß -> ss, ﬃ -> ffi): the duplicate check still sees it."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(headline=stored)
+    path = write(tmp_path, "again.txt", f"{typed}\nDek\nBody.\n- News\n")
+    assert f"skipped, an article with this headline exists: {article.slug}" in run(path)
+
+
+def test_a_byline_name_is_the_same_when_case_folding_changes_its_length():
+    from articles.models import Author
+    from articles.services import find_by_name
+
+    author = Author.objects.create(name="Jürgen Weiß")
+    assert find_by_name(Author.objects.all(), "JÜRGEN WEISS") == author
