@@ -6,7 +6,7 @@ Who may do what is decided in articles.permissions; writes that span models live
 from csp.constants import NONCE, SELF, UNSAFE_INLINE
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, OuterRef, Subquery, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -39,6 +39,7 @@ from .models import (
     Source,
     SourceAlias,
     Tag,
+    TaggedArticle,
 )
 from .preview import share_url
 
@@ -336,7 +337,18 @@ class TagAdmin(DeskModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("tagged_articles")).order_by("name")
+        tags = super().get_queryset(request)
+        if permissions.may_publish(request.user):
+            return tags.annotate(article_count=Count("tagged_articles")).order_by("name")
+        # Others know the released articles and their own: a tag seen only on someone else's draft would name
+        # that story's subject. Unused tags stay (editors make them ahead of time).
+        known = Article.objects.released() | Article.objects.on_desk_of(request.user)
+        links = TaggedArticle.objects.filter(tag=OuterRef("pk"))
+        return (
+            tags.filter(~Exists(links) | Exists(links.filter(content_object__in=known)))
+            .annotate(article_count=Count("tagged_articles", filter=Q(tagged_articles__content_object__in=known)))
+            .order_by("name")
+        )
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):

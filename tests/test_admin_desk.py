@@ -203,3 +203,30 @@ def test_bookmarked_id_filters_still_work(editor_client):
     tag = Tag.objects.get(name="Energy")
     response = editor_client.get(desk.admin_url(Article, "changelist"), {"tagged_items__tag__id__exact": tag.pk})
     assert list(response.context["cl"].result_list) == [tagged]
+
+
+def test_a_reporter_sees_no_tag_known_only_from_someone_elses_draft():
+    """A tag names a story's subject: one used only on another reporter's draft would leak it."""
+    other = desk.reporter("other")
+    me = desk.reporter("me")
+    ArticleFactory(tags=["Layoffs at the mill"], draft=True, created_by=other)
+    ArticleFactory(tags=["Harbour"], draft=True, created_by=other)
+    ArticleFactory(tags=["Harbour"])  # public: 1 of its 2 articles counts for a reporter
+    ArticleFactory(tags=["My scoop"], draft=True, created_by=me)
+    Tag.objects.create(name="Unused")
+    client = Client()
+    client.force_login(me)
+    page = client.get(desk.admin_url(Tag, "changelist")).content.decode()
+    assert "Layoffs at the mill" not in page
+    assert all(name in page for name in ("Harbour", "My scoop", "Unused"))
+    counts = dict(
+        client.get(desk.admin_url(Tag, "changelist")).context["cl"].result_list.values_list("name", "article_count")
+    )
+    assert counts["Harbour"] == 1
+    params = {"app_label": "articles", "model_name": "taggedarticle", "field_name": "tag", "term": "lay"}
+    assert client.get("/admin/autocomplete/", params).json()["results"] == []
+    hidden = Tag.objects.get(name="Layoffs at the mill")
+    assert client.get(desk.admin_url(hidden, "change")).status_code in (302, 404)
+    editor = Client()
+    editor.force_login(desk.editor())
+    assert "Layoffs at the mill" in editor.get(desk.admin_url(Tag, "changelist")).content.decode()
