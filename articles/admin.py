@@ -6,7 +6,7 @@ Who may do what is decided in articles.permissions; writes that span models live
 from csp.constants import NONCE, SELF, UNSAFE_INLINE
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Count, Exists, OuterRef, Q, Subquery, When
+from django.db.models import Case, OuterRef, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -39,9 +39,9 @@ from .models import (
     Source,
     SourceAlias,
     Tag,
-    TaggedArticle,
 )
 from .preview import share_url
+from .querysets import known_to
 
 # The body editor loads its modules through an inline import map; it runs with this page's nonce.
 # Its styles are set inline, which only staff pages allow.
@@ -305,7 +305,7 @@ class SourceAdmin(DeskModelAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=Count("citations")).order_by("name")
+        return known_to(super().get_queryset(request), "sources", request.user, "citation_count").order_by("name")
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, obj):
@@ -338,17 +338,7 @@ class TagAdmin(DeskModelAdmin):
 
     def get_queryset(self, request):
         tags = super().get_queryset(request)
-        if permissions.may_publish(request.user):
-            return tags.annotate(article_count=Count("tagged_articles")).order_by("name")
-        # Others know the released articles and their own: a tag seen only on someone else's draft would name
-        # that story's subject. Unused tags stay (editors make them ahead of time).
-        known = Article.objects.released() | Article.objects.on_desk_of(request.user)
-        links = TaggedArticle.objects.filter(tag=OuterRef("pk"))
-        return (
-            tags.filter(~Exists(links) | Exists(links.filter(content_object__in=known)))
-            .annotate(article_count=Count("tagged_articles", filter=Q(tagged_articles__content_object__in=known)))
-            .order_by("name")
-        )
+        return known_to(tags, "tags", request.user, "article_count").order_by("name")
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, obj):

@@ -150,6 +150,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_at__gte=when)
 
 
+def known_to(objects, relation, user, count_name):
+    """``objects`` (tags, sources or authors: a LINKS ``relation``) as ``user`` may know them in the desk.
+
+    Each is annotated ``count_name``: how many articles ``user`` may see (``visible_to``) link it. One linked
+    only from articles hidden from ``user`` is left out, since a tag or a cited source of another reporter's
+    draft or of an embargoed story names its subject; one linked from none stays (editors make them ahead).
+    Editors see every article, so they get every row and the plain count.
+    """
+    from .models import Article  # the models import this module
+    from .permissions import may_publish
+
+    model_name, article_field, other_field = LINKS[relation]
+    link_model = apps.get_model("articles", model_name)
+    links_name = link_model._meta.get_field(other_field).remote_field.related_name  # e.g. "citations"
+    if may_publish(user):
+        return objects.annotate(**{count_name: Count(links_name)})
+    known = Article.objects.visible_to(user)
+    links = link_model.objects.filter(**{other_field: OuterRef("pk")})
+    seen = Q(**{f"{links_name}__{article_field}__in": known})
+    return objects.filter(~Exists(links) | Exists(links.filter(**{f"{article_field}__in": known}))).annotate(
+        **{count_name: Count(links_name, filter=seen)}
+    )
+
+
 class CorrectionQuerySet(models.QuerySet):
     def public(self):
         """Corrections and clarifications readers see: those of public articles, newest first."""

@@ -8,6 +8,8 @@ whitespace is dropped, a UTF-8 byte order mark and CRLF line endings are accepte
 import unicodedata
 from dataclasses import dataclass
 
+from .text import unbalanced_bidi_controls
+
 HEADLINE_MAX_LENGTH = 300  # Article.headline
 SECTION_MAX_LENGTH = 100  # Section.name
 NOTE_PREFIX = "- "
@@ -65,6 +67,11 @@ def decode(data: bytes) -> str:
         bad = next((c for c in line if unicodedata.category(c) == "Cc" and c not in ALLOWED_CONTROLS), None)
         if bad:
             raise FormatError(f"binary file (control character U+{ord(bad):04X})", number)
+        unbalanced = unbalanced_bidi_controls(line)  # the desk's rule (articles.text.control_characters)
+        if unbalanced:
+            raise FormatError(
+                f"bidirectional control never closed or closing nothing ({', '.join(unbalanced)})", number
+            )
     return text
 
 

@@ -230,3 +230,25 @@ def test_a_reporter_sees_no_tag_known_only_from_someone_elses_draft():
     editor = Client()
     editor.force_login(desk.editor())
     assert "Layoffs at the mill" in editor.get(desk.admin_url(Tag, "changelist")).content.decode()
+
+
+def test_a_reporter_sees_no_source_or_tag_known_only_from_articles_hidden_from_them():
+    """The rule of the article list (what a reporter may see), applied to sources and tags: not another's draft,
+    nor another's story scheduled for later (an embargo)."""
+    other, me = desk.reporter("other"), desk.reporter("me")
+    hidden = [ArticleFactory(draft=True, created_by=other), ArticleFactory(scheduled=True)]
+    for article, name in zip(hidden, ["Whistleblower at the mill", "Embargoed regulator"], strict=True):
+        CitationFactory(article=article, source=SourceFactory(name=name))
+        article.tags.add(name)
+    public = ArticleFactory()
+    CitationFactory(article=public, source=SourceFactory(name="City council"))
+    CitationFactory(article=hidden[0], source=Source.objects.get(name="City council"))
+    client = Client()
+    client.force_login(me)
+    for model in (Source, Tag):
+        page = client.get(desk.admin_url(model, "changelist")).content.decode()
+        assert "Whistleblower" not in page and "Embargoed" not in page, model
+    sources = client.get(desk.admin_url(Source, "changelist")).context["cl"].result_list
+    assert dict(sources.values_list("name", "citation_count")) == {"City council": 1}
+    params = {"app_label": "articles", "model_name": "citation", "field_name": "source", "term": "whistle"}
+    assert client.get("/admin/autocomplete/", params).json()["results"] == []

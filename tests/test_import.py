@@ -296,3 +296,11 @@ def test_a_byline_name_is_the_same_when_case_folding_changes_its_length():
 
     author = Author.objects.create(name="Jürgen Weiß")
     assert find_by_name(Author.objects.all(), "JÜRGEN WEISS") == author
+
+
+def test_an_imported_file_with_an_unclosed_bidirectional_control_is_refused(tmp_path):
+    """The desk refuses it (Trojan Source, CVE-2021-42574); an import must not let it in either."""
+    path = write(tmp_path, "rlo.txt", "Invoice \u202egnp.exe\nDek\nBody.\n- News\n")
+    with pytest.raises(CommandError, match=r"rlo.txt: line 1: .*U\+202E"):
+        run(path)
+    assert not Article.objects.exists()
