@@ -159,7 +159,8 @@ class SearchResults:
 
         Exact up to FACET_SAMPLE matches; beyond, counted over the newest FACET_SAMPLE (see
         ``facets_are_sampled``), so a word in a quarter of the archive does not join 25,000 articles to their
-        tags, sources and authors on every search. Four queries whatever the number of matches.
+        tags, sources and authors on every search. Three queries for the counts, and one to three for the sample
+        (facet_sample's window), whatever the number of matches.
         """
         rows = self.facet_sample
         ids = [row[0] for row in rows]

@@ -39,6 +39,7 @@ class Engine:
         self.using = using
 
     def write(self, rows):
+        """Write the engine's own rows for articles whose SearchEntry rows exist (used by ``store``)."""
         raise NotImplementedError
 
     def store(self, entries, rows):

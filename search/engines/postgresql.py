@@ -69,14 +69,6 @@ def _with_pairs(vector, *fields):
 class PostgreSQLEngine(Engine):
     vendor = "postgresql"
 
-    def write(self, rows):
-        with self.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE search_searchentry SET document = %s::tsvector, headline_document = %s::tsvector "
-                "WHERE article_id = %s",
-                [(_with_pairs(tsvector(h, m, b), h, m, b), _with_pairs(tsvector(h), h), pk) for pk, h, m, b in rows],
-            )
-
     def store(self, entries, rows):
         """One INSERT per entry with its tsvectors, not an INSERT and then an UPDATE: an entry long enough to be
         moved out of line (migration 0002) would otherwise leave a dead full-width row version behind on every
