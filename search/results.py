@@ -1,13 +1,16 @@
 """Reading the index: matching articles, ranked and paged, their snippets and the facets of a search."""
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.utils.timezone import get_current_timezone
 
+from articles.links import slug_url
 from articles.models import Article, Byline, Citation, TaggedArticle
+from articles.templatetags.newsroom import byline
 
 from .engines import get_engine
 from .highlight import Highlighter
@@ -21,6 +24,11 @@ HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from
 RECENT_FIRST = ("-published_at", "-pk")
 
 
+def _ids(articles, start, stop):
+    """Ids ``start:stop`` of ``articles``, newest first."""
+    return list(articles.order_by(*RECENT_FIRST).values_list("pk", flat=True)[start:stop])
+
+
 def filter_articles(articles, text):
     """``articles`` (any Article queryset, e.g. the desk's, drafts included) narrowed to those matching the
     query ``text``; none when it has nothing to search for."""
@@ -30,13 +38,17 @@ def filter_articles(articles, text):
 
 class SearchResults:
     """The public articles matching ``query``, narrowed by ``filters`` (Article lookups), lazily, in the shape
-    Django's Paginator wants (``count()`` and slices of Article objects with ``headline_html`` and ``snippet``).
+    Django's Paginator wants (``count()`` and slices of :class:`Result`).
 
     ``sort="relevance"``: articles matching in the headline first, then the rest; newest first within each.
     No row is scored: the first pass is a cheap, indexed match on the headline alone (FTS5 column filter / a
     GIN-indexed headline tsvector), and each page then reads only its ids in date order from the article
     index, so a common word matching a quarter of the archive costs about what a rare one does.
     ``sort="date"``: newest first.
+
+    One read serves most of a search: ``newest``, the newest FACET_SAMPLE visible matches, gives the facets'
+    sample, the pages it reaches (in either order) and, when it holds every match, the total. Only a page beyond
+    it, or a total beyond it, is read on its own.
 
     Visibility is ``Article.objects.published()``, at query time. For a query matching many articles the total
     is counted as the index's count less the matches that are not public (drafts, articles in review,
@@ -61,6 +73,8 @@ class SearchResults:
     def total(self):
         if not self.indexed:
             return 0
+        if self.newest_are_all:
+            return len(self.newest)
         if not self.many or self.filters:
             return self.matched.count()
         # Two counts, each on its own index (status; status and time), not one with an OR that scans them all.
@@ -88,53 +102,91 @@ class SearchResults:
         )
 
     @cached_property
+    def headline_ids(self):
+        """The visible headline matches' ids, newest first; None when there are more than HEADLINE_IDS_INLINE."""
+        ids = list(self._headline_match.order_by(*RECENT_FIRST).values_list("pk", flat=True)[: HEADLINE_IDS_INLINE + 1])
+        return ids if len(ids) <= HEADLINE_IDS_INLINE else None
+
+    @cached_property
     def headline_total(self):
-        return self._headline_match.count()
+        return len(self.headline_ids) if self.headline_ids is not None else self._headline_match.count()
 
     def _ids(self, start, stop):
         if stop <= start or not self.indexed:
             return []
-        ids = lambda articles, a, b: list(articles.order_by(*RECENT_FIRST).values_list("pk", flat=True)[a:b])  # noqa: E731
         if self.sort == "date":
-            return ids(self.walked, start, stop)
+            return self._newest_ids(self.walked, (), start, stop)
         head = self.headline_total
-        found = ids(self._headline_match, start, min(stop, head)) if start < head else []
-        if stop > head:
-            if head <= HEADLINE_IDS_INLINE:
-                # The few headline matches as literal ids: a NOT IN (subquery) makes PostgreSQL scan every article.
-                headline_ids = list(self._headline_match.values_list("pk", flat=True)) if head else []
-                rest = self.walked.exclude(pk__in=headline_ids) if headline_ids else self.walked
+        found = []
+        if start < head:
+            if self.headline_ids is not None:
+                found = self.headline_ids[start:stop]
             else:
+                found = _ids(self._headline_match, start, min(stop, head))
+        if stop > head:
+            if self.headline_ids is not None:
+                # The few headline matches as literal ids: a NOT IN (subquery) makes PostgreSQL scan every article.
+                skip = self.headline_ids
+                rest = self.walked.exclude(pk__in=skip) if skip else self.walked
+            else:
+                skip = None
                 rest = self.walked.exclude(self.engine.match(self.query, headline_only=True))
-            found += ids(rest, max(start - head, 0), stop - head)
+            found += self._newest_ids(rest, skip, max(start - head, 0), stop - head)
         return found
 
+    def _newest_ids(self, articles, skip, start, stop):
+        """Ids ``start:stop`` of ``articles`` (visible matches, less the ids ``skip``; None: skip unknown) newest
+        first: cut from ``newest`` when it reaches that far, else read."""
+        if skip is not None:
+            skip = set(skip)
+            ids = [row[0] for row in self.newest if row[0] not in skip]
+            if stop <= len(ids) or self.newest_are_all:
+                return ids[start:stop]
+        return _ids(articles, start, stop)
+
     def _load(self, ids):
-        # What a result shows (search/result.html): no tags, picture or stored body; the snippet is cut from the
-        # index's visible text.
-        articles = (
-            Article.objects.filter(pk__in=ids)
-            .select_related("section", "search_entry")
-            .defer("body", "search_entry__meta", "search_entry__extra")
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
-            .in_bulk()
-        )
-        ordered = [articles[pk] for pk in ids if pk in articles]
-        for article in ordered:
-            article.headline_html = self.highlighter.highlight(article.headline)
-            entry = getattr(article, "search_entry", None)
-            article.snippet = self.highlighter.snippet(entry.body) if entry else ""
-        return ordered
+        """The page's results, in the order of ``ids``: two queries (the articles with their section and
+        visible text, their bylines), plain rows rather than model instances (20 articles, sections and
+        entries a page: what building instances and rendering a template per result cost was a third of a
+        search), the snippet cut from the index's visible text."""
+        fields = ("pk", "slug", "headline", "dek", "language", "published_at", "section__slug", "section__name")
+        rows = Article.objects.filter(pk__in=ids).values_list(*fields, "search_entry__body")
+        found = {row[0]: row for row in rows}
+        bylines = {}
+        for line in Byline.objects.filter(article_id__in=list(found)).select_related("author"):
+            bylines.setdefault(line.article_id, []).append(line)
+        results = []
+        for pk in ids:
+            if pk not in found:
+                continue
+            _, slug, headline, dek, language, published_at, section_slug, section_name, text = found[pk]
+            results.append(
+                Result(
+                    url=slug_url("articles:article", slug),
+                    headline=self.highlighter.highlight(headline),
+                    snippet=self.highlighter.snippet(text) if text else "",
+                    dek=dek,
+                    language=language,
+                    published_at=published_at,
+                    section_url=slug_url("articles:section", section_slug),
+                    section_name=section_name,
+                    byline=byline(bylines.get(pk, ())),
+                )
+            )
+        return results
 
     @cached_property
-    def facet_sample(self):
-        """The newest FACET_SAMPLE matches as ``(pk, section slug, section name, published_at)`` rows.
+    def newest(self):
+        """The newest FACET_SAMPLE visible matches as ``(pk, section slug, section name, published_at)`` rows,
+        newest first (RECENT_FIRST): the facets' sample, and the pages it reaches.
 
         With many matches they are looked for among the newest FACET_WINDOW visible articles first, a window
         grown eightfold until it holds enough: the matches are then joined with a few thousand articles, not
         with the whole archive (a word in a quarter of 100,000 articles: 10 ms instead of 80 on PostgreSQL).
         Exact either way: every article newer than the window's edge is inside it.
         """
+        if not self.indexed:
+            return []
         fields = ("pk", "section__slug", "section__name", "published_at")
         newest = lambda articles: list(articles.order_by(*RECENT_FIRST).values_list(*fields)[:FACET_SAMPLE])  # noqa: E731
         window = FACET_WINDOW
@@ -148,6 +200,16 @@ class SearchResults:
                 return found
             window *= FACET_WINDOW_GROWTH
         return newest(self.matched)
+
+    @property
+    def newest_are_all(self):
+        """True when ``newest`` holds every visible match (fewer than FACET_SAMPLE)."""
+        return len(self.newest) < FACET_SAMPLE
+
+    @property
+    def facet_sample(self):
+        """The rows the facets count: ``newest``."""
+        return self.newest
 
     @property
     def facets_are_sampled(self):
@@ -192,6 +254,22 @@ class SearchResults:
                 "year", "Year", [FacetValue(str(y), str(y), years[y]) for y in sorted(years, reverse=True)][:FACET_SIZE]
             ),
         ]
+
+
+@dataclass(frozen=True)
+class Result:
+    """One search result as search/search.html shows it: strings are safe HTML where they hold markup
+    (``headline`` and ``snippet`` with ``<mark>``, ``byline`` with links), plain text elsewhere."""
+
+    url: str
+    headline: str
+    snippet: str
+    dek: str
+    language: str
+    published_at: datetime.datetime
+    section_url: str
+    section_name: str
+    byline: str
 
 
 @dataclass(frozen=True)

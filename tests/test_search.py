@@ -568,3 +568,50 @@ def test_the_facet_sample_is_the_newest_matches_whatever_the_window(many, monkey
     ArticleFactory(headline="Draft tide", body="<p>tide</p>", draft=True)
     sample = results.SearchResults(parse("tide")).facet_sample
     assert [Article.objects.get(pk=row[0]).headline for row in sample] == ["Story 0", "Story 3", "Story 6"]
+
+
+# --- one read of the matches serves the count, the page and the facets ------------------------------------------
+
+
+def _rainy_archive(now):
+    """25 headline matches and 10 newer body matches of "rain" (each with a tag, a source and a byline)."""
+    for i in range(25):
+        ArticleFactory(headline=f"Rain {i}", published_at=now - datetime.timedelta(hours=i + 1), tags=["Weather"])
+    for i in range(10):
+        article = ArticleFactory(
+            headline=f"Story {i}", body="<p>rain</p>", published_at=now - datetime.timedelta(minutes=i)
+        )
+        CitationFactory(article=article)
+        BylineFactory(article=article)
+    ArticleFactory(headline="Rain draft", draft=True)
+    ArticleFactory(headline="Rain scheduled", scheduled=True)
+
+
+@pytest.mark.parametrize("sample", [2, 7, 30, 500])
+@pytest.mark.parametrize("plan", ["few", "many"])
+def test_pages_totals_and_orders_are_the_same_whatever_the_sample_holds(client, monkeypatch, sample, plan):
+    """Pages are cut from the newest matches read for the facets when they reach that far, and read on their
+    own beyond: the same pages, in both orders, either way."""
+    from search import results
+
+    monkeypatch.setattr(results, "FACET_SAMPLE", sample)
+    if plan == "many":
+        monkeypatch.setattr(results.SearchResults, "MANY", 1)
+    _rainy_archive(timezone.now())
+    relevance = found(client, "rain") + found(client, "rain", page=2)
+    assert relevance == [f"Rain {i}" for i in range(25)] + [f"Story {i}" for i in range(10)]
+    by_date = found(client, "rain", sort="date") + found(client, "rain", sort="date", page=2)
+    assert by_date == [f"Story {i}" for i in range(10)] + [f"Rain {i}" for i in range(25)]
+    assert "35 results for" in client.get("/search/", {"q": "rain"}).content.decode()
+
+
+def test_a_search_reads_its_matches_once_for_count_page_and_facets(client, settings, django_assert_max_num_queries):
+    """Few matches: the index count, the newest matches (which give the total, the page's order and the section
+    and year facets), the headline matches, the page's articles and bylines, and three facet counts."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    _rainy_archive(timezone.now())
+    client.get("/search/", {"q": "rain"})  # the navigation, read once per content change
+    with django_assert_max_num_queries(8):
+        assert "35 results for" in client.get("/search/", {"q": "rain"}).content.decode()
+    with django_assert_max_num_queries(7):  # no headline pass when sorting by date
+        assert "35 results for" in client.get("/search/", {"q": "rain", "sort": "date", "page": 2}).content.decode()
