@@ -60,6 +60,15 @@ def site_jsonld():
     return _jsonld(seo.site_jsonld())
 
 
+def _role_label(line):
+    """``line.get_role_display()`` in one translation lookup: Django's hashes every choice's lazy label, seven
+    lookups a byline."""
+    try:
+        return str(line.Role(line.role).label)
+    except ValueError:
+        return line.role
+
+
 @register.simple_tag
 def byline(bylines):
     """A byline as readers see it: ``By <a>Ann</a>, <a>Bo</a> and <a>Cy</a>; Photos by <a>Di</a>``.
@@ -69,7 +78,7 @@ def byline(bylines):
     Python, not as a template, because every article card shows one (20 to 50 a page).
     """
     groups = []
-    for role, group in itertools.groupby(bylines, key=lambda b: b.get_role_display()):
+    for role, group in itertools.groupby(bylines, key=_role_label):
         links = [format_html('<a href="{}">{}</a>', b.author.get_absolute_url(), b.author.name) for b in group]
         names = links[-1]
         if len(links) > 1:

@@ -35,6 +35,14 @@ class MatchIn(Expression):
 class Engine:
     """What every engine does. Rows to write are ``(article_id, headline, meta, body)``, each a token list."""
 
+    # Whether search_searchentry holds the tokens beside what readers may see (public_since), so that the visible
+    # matches, newest first, and their count come from one indexed read of it (SearchResults.read_entries).
+    entries_first = False
+
+    def entry_match(self, query):
+        """A filter condition on SearchEntry for the matches of ``query`` (engines with ``entries_first``)."""
+        raise NotImplementedError
+
     def __init__(self, using="default"):
         self.using = using
 

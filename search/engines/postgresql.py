@@ -10,6 +10,8 @@ tokens (https://www.postgresql.org/docs/current/datatype-textsearch.html). The c
 created by migration ``search.0001_initial`` on PostgreSQL only, with the ``unaccent`` extension.
 """
 
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ..text import pairs
@@ -68,6 +70,7 @@ def _with_pairs(vector, *fields):
 
 class PostgreSQLEngine(Engine):
     vendor = "postgresql"
+    entries_first = True
 
     def store(self, entries, rows):
         """One INSERT per entry with its tsvectors, not an INSERT and then an UPDATE: an entry long enough to be
@@ -77,9 +80,14 @@ class PostgreSQLEngine(Engine):
         now = timezone.now()
         with self.cursor() as cursor:
             cursor.executemany(
-                "INSERT INTO search_searchentry (article_id, language, meta, body, extra, indexed_at, document,"
-                " headline_document) VALUES (%s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)",
-                [(e.article_id, e.language, e.meta, e.body, e.extra, now, *vectors[e.article_id]) for e in entries],
+                "INSERT INTO search_searchentry (article_id, language, meta, body, extra, section_id, public_since,"
+                " indexed_at, document, headline_document)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector, %s::tsvector)",
+                [
+                    (e.article_id, e.language, e.meta, e.body, e.extra, e.section_id, e.public_since, now)
+                    + vectors[e.article_id]
+                    for e in entries
+                ],
             )
 
     def remove(self, article_ids):
@@ -87,6 +95,11 @@ class PostgreSQLEngine(Engine):
 
     def clear(self):
         pass
+
+    def entry_match(self, query):
+        """``document @@ <tsquery>`` on search_searchentry's own rows: its GIN index finds them, and each match's
+        public_since is read from the same narrow row (migration 0002), not from a join with the articles."""
+        return RawSQL('"search_searchentry"."document" @@ %s::tsquery', [tsquery(query)], BooleanField())
 
     def ids_sql(self, ids):
         return "SELECT unnest(%s::bigint[])", [ids]
