@@ -29,7 +29,10 @@ class Migration(migrations.Migration):
             name="public_since",
             field=models.DateTimeField(
                 blank=True,
-                help_text="When readers may see the article (Article.objects.published()): its publication time once an editor has published it, a future one while it is scheduled; empty for drafts and articles in review. Copied with every indexing, so PostgreSQL reads the visible matches, newest first, from this table alone.",
+                help_text="When readers may see the article (Article.objects.published()): its publication time once an"
+                " editor has published it, a future one while it is scheduled; empty for drafts and articles in review."
+                " Copied with every indexing, so PostgreSQL reads the visible matches, newest first, from this table"
+                " alone.",
                 null=True,
             ),
         ),
