@@ -1,5 +1,7 @@
 """The readers' search page: /search/?q= over published articles only, never indexed by search engines."""
 
+from urllib.parse import urlencode
+
 from django.views.generic import ListView
 
 from .forms import SearchForm
@@ -19,6 +21,7 @@ class SearchView(ListView):
     template_name = "search/search.html"
     paginate_by = PAGE_SIZE
     results = None
+    _params = None
 
     def get_queryset(self):
         self.form = SearchForm(self.request.GET or None)
@@ -46,11 +49,8 @@ class SearchView(ListView):
 
     def _url(self, **changes):
         """This page's query string with ``changes`` (None removes a parameter), back on page 1."""
-        params = self.request.GET.copy()
-        params.pop("page", None)
-        for name, value in changes.items():
-            if value is None:
-                params.pop(name, None)
-            else:
-                params[name] = value
-        return "?" + params.urlencode()
+        if self._params is None:  # read once: a page has some forty facet links
+            self._params = [(k, v) for k, v in self.request.GET.lists() if k != "page"]
+        params = [(k, [changes[k]] if k in changes else v) for k, v in self._params if changes.get(k, v) is not None]
+        params += [(k, [v]) for k, v in changes.items() if v is not None and k not in self.request.GET]
+        return "?" + urlencode(params, doseq=True)

@@ -102,7 +102,8 @@ class PostgreSQLEngine(Engine):
         return RawSQL('"search_searchentry"."document" @@ %s::tsquery', [tsquery(query)], BooleanField())
 
     def ids_sql(self, ids):
-        return "SELECT unnest(%s::bigint[])", [ids]
+        # The array as its text form ('{1,2,3}'): psycopg's client-side binding would quote each element in Python.
+        return "SELECT unnest(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
 
     def match_sql(self, query, *, headline_only=False, scan=False, probe=False):
         """The matching ids; fenced by ``OFFSET 0`` unless the caller probes a few rows.
