@@ -53,10 +53,12 @@ class SearchResults:
     sample, the pages it reaches (in either order) and, when it holds every match, the total. Only a page beyond
     it, or a total beyond it, is read on its own.
 
-    Visibility is ``Article.objects.published()``, at query time. For a query matching many articles the total
-    is counted as the index's count less the matches that are not public (drafts, articles in review,
-    scheduled ones: the complement of the same rule), which reads a few thousand index entries instead of
-    joining every match to its article.
+    Visibility is ``Article.objects.published()``, at query time. On SQLite the matches are joined with the
+    articles; for a query matching many, the total is counted as the index's count less the matches that are
+    not public (drafts, articles in review, scheduled ones: the complement of the same rule), which reads a few
+    thousand index entries instead of joining every match to its article. On PostgreSQL (``entries_first``)
+    each entry's copy of when its article became public (``SearchEntry.public_since``) is compared with the
+    time of the search (``read_entries``). Either way the page's articles are loaded through published() again.
     """
 
     MANY = 2000  # from this many index matches on, the plans for large result sets are used
