@@ -654,3 +654,41 @@ def test_postgresql_counts_pages_and_samples_in_one_read(client, settings, djang
         assert "35 results for" in client.get("/search/", {"q": "rain"}).content.decode()
     with django_assert_max_num_queries(6):
         assert "35 results for" in client.get("/search/", {"q": "rain", "sort": "date", "page": 2}).content.decode()
+
+
+def test_the_first_match_is_found_as_a_word_by_word_reading_finds_it():
+    """Highlighter.first() skips words that cannot match (ASCII text: a token starts with its word's first
+    letter); it finds exactly what reading every word finds, whatever joins or surrounds the words."""
+    import random
+
+    from search.highlight import Highlighter
+    from search.text import WORD_RE
+
+    rng = random.Random(5)
+    words = ["market", "Markets", "happy", "happiness", "dying", "die", "skies", "sky", "AT&T", "Mayor's",
+             "o'clock", "x'market", "_market", "2024", "gently", "ugly", "news", "A", "I", "talks", "talk"]  # fmt: skip
+    glue = [" ", "  ", ", ", ". ", "-", "_", "'", "&", "(", ")", "/", "\n"]
+    for _ in range(400):
+        text = "".join(rng.choice(words) + rng.choice(glue) for _ in range(rng.randint(0, 30)))
+        query = parse(" OR ".join(rng.sample(words, rng.randint(1, 3))))
+        if not query:
+            continue
+        highlighter = Highlighter(query)
+        every = [m.span() for m in WORD_RE.finditer(text) if highlighter._matches(m.group())]
+        assert highlighter.first(text) == (every[0] if every else None), (text, query)
+        start, end = sorted(rng.sample(range(len(text) + 1), 2)) if len(text) > 1 else (0, len(text))
+        inside = [span for span in every if span[0] >= start and span[0] < end]
+        assert highlighter.spans(text, start, end) == inside, (text, query, start, end)
+
+
+def test_finding_the_first_match_checks_only_words_that_could_match(monkeypatch):
+    """A long ASCII text is not tokenized word by word: only words with a query token's first letter are."""
+    from search.highlight import Highlighter
+
+    highlighter = Highlighter(parse("market"))
+    checked = []
+    original = Highlighter._matches
+    monkeypatch.setattr(Highlighter, "_matches", lambda self, word: checked.append(word) or original(self, word))
+    text = "Filler words here, then some of the others. " * 100 + "The markets moved."
+    assert text[highlighter.first(text)[0] :].startswith("markets")
+    assert len(checked) < 10
