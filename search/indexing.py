@@ -31,7 +31,7 @@ from articles.signals import articles_changed, defer
 
 from .engines import get_engine
 from .models import SearchEntry
-from .text import tokens, visible_text
+from .text import facet_token, tokens, visible_text
 
 BATCH = 500
 
@@ -66,6 +66,15 @@ def public_since(article):
     return article.published_at if article.status == Article.Status.PUBLISHED else None
 
 
+def facet_tokens(article):
+    """The facet tokens of ``article`` (search.text.facet_token): its section, tags, cited sources and authors."""
+    facets = [("section", article.section.slug)]
+    facets += [("tag", tag.slug) for tag in article.tags.all()]
+    facets += [("source", citation.source.slug) for citation in article.citations.all()]
+    facets += [("author", byline.author.slug) for byline in article.bylines.all()]
+    return sorted({facet_token(kind, slug) for kind, slug in facets})
+
+
 def _articles(ids):
     return (
         Article.objects.filter(pk__in=ids)
@@ -86,9 +95,8 @@ def index_articles(ids, using="default"):
         for article in _articles(ids):
             entry = entry_for(article)
             entries.append(entry)
-            rows.append(
-                (article.pk, tokens(article.headline), tokens(entry.meta), tokens(entry.body) + tokens(entry.extra))
-            )
+            body = tokens(entry.body) + tokens(entry.extra)
+            rows.append((article.pk, tokens(article.headline), tokens(entry.meta), body, facet_tokens(article)))
         SearchEntry.objects.using(using).filter(article_id__in=ids).delete()
         engine.remove(ids)
         engine.store(entries, rows)

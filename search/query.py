@@ -29,10 +29,12 @@ class Phrase:
 
 @dataclass
 class Query:
-    """``required``: every group must match, a group being alternatives (OR); ``excluded``: none may."""
+    """``required``: every group must match, a group being alternatives (OR); ``excluded``: none may;
+    ``facets``: every one must be the article's (search facets, never typed)."""
 
     required: list[list[Phrase]] = field(default_factory=list)
     excluded: list[Phrase] = field(default_factory=list)
+    facets: list[str] = field(default_factory=list)  # facet tokens (search.text.facet_token) that must match too
 
     def __bool__(self):
         return bool(self.required)

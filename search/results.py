@@ -1,5 +1,6 @@
 """Reading the index: matching articles, ranked and paged, their snippets and the facets of a search."""
 
+import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -18,13 +19,21 @@ from .engines import get_engine
 from .highlight import Highlighter
 from .models import SearchEntry
 from .query import parse
+from .text import facet_token
 
 FACET_SIZE = 10  # values shown per facet
 FACET_SAMPLE = 500  # matches the facets count, newest first (the page says so when there are more)
 HEADLINE_IDS_INLINE = 1000  # up to this many headline matches are excluded from the rest by their ids
 RECENT_FIRST = ("-published_at", "-pk")
-# Article lookups of the search form's filters (SearchForm.FILTERS) that a SearchEntry answers from its own copy.
-ENTRY_LOOKUPS = {"section__slug": "section__slug", "published_at__year": "public_since__year"}
+# Article lookups of the search form's filters (SearchForm.FILTERS) that the index answers: by facet tokens
+# (search.text.facet_token), and on PostgreSQL the year by the entry's own copy of the publication time.
+FACET_LOOKUPS = {
+    "section__slug": "section",
+    "tagged_items__tag__slug": "tag",
+    "citations__source__slug": "source",
+    "bylines__author__slug": "author",
+}
+ENTRY_LOOKUPS = {"published_at__year": "public_since__year"}
 
 
 def _ids(articles, start, stop):
@@ -64,18 +73,24 @@ class SearchResults:
     MANY = 2000  # from this many index matches on, the plans for large result sets are used
 
     def __init__(self, query, filters=None, *, sort="relevance"):
-        self.query, self.filters, self.sort = query, filters or {}, sort
+        filters = filters or {}
+        facets = [
+            facet_token(FACET_LOOKUPS[lookup], value) for lookup, value in filters.items() if lookup in FACET_LOOKUPS
+        ]
+        self.query = dataclasses.replace(query, facets=[*query.facets, *facets])
+        self.filters = {lookup: value for lookup, value in filters.items() if lookup not in FACET_LOOKUPS}
+        self.sort = sort
         self.engine = get_engine()
         self.visible = Article.objects.published().filter(**self.filters)
         if self.engine.entries_first:
             self.newest, self.indexed = self.read_entries()  # here the visible matches
         else:
-            self.indexed = self.engine.count(query)
+            self.indexed = self.engine.count(self.query)
         self.many = self.indexed >= self.MANY
-        self.matched = self.visible.filter(self.engine.match(query, scan=self.many))  # to count
+        self.matched = self.visible.filter(self.engine.match(self.query, scan=self.many))  # to count
         # To read the newest few: each article checked on its own when the matches are many.
-        self.walked = self.visible.filter(self.engine.match(query, scan=self.many, probe=self.many))
-        self.highlighter = Highlighter(query)
+        self.walked = self.visible.filter(self.engine.match(self.query, scan=self.many, probe=self.many))
+        self.highlighter = Highlighter(self.query)
 
     @cached_property
     def total(self):
@@ -206,14 +221,14 @@ class SearchResults:
 
         Its GIN index finds the matches and each match's own row holds public_since and section: no join with
         the articles, however many match (a word in a quarter of 100,000 articles: about 14 ms on PostgreSQL,
-        where counting, sampling and the hidden matches took three reads and 22 ms). Filters narrow it by the
-        entry's own section and time, or by the ids of the articles a tag, source or author links.
+        where counting, sampling and the hidden matches took three reads and 22 ms). Facets are tokens of the
+        match itself (FACET_LOOKUPS); the year is the entry's own publication time.
         """
         entries = SearchEntry.objects.filter(self.engine.entry_match(self.query), public_since__lte=timezone.now())
         for lookup, value in self.filters.items():
             if lookup in ENTRY_LOOKUPS:  # the entry's own copy: no join with every visible article
                 entries = entries.filter(**{ENTRY_LOOKUPS[lookup]: value})
-            else:  # a link table (tags, sources, bylines): the ids of the articles it links
+            else:
                 entries = entries.filter(article_id__in=Article.objects.filter(**{lookup: value}).values("pk"))
         rows = list(
             entries.annotate(total=Window(Count("pk")))

@@ -162,3 +162,19 @@ def pairs(tokens: list[str]) -> list[str]:
     a quarter of the archive). The same "shingles" full-text engines use for phrase search.
     """
     return [f"{first}{PAIR}{second}" for first, second in itertools.pairwise(tokens)]
+
+
+# Marks a facet token (see facet_token). Private-use characters, like PAIR: never part of a query word.
+FACET = "\ue001"
+_SLUG_JOINERS = str.maketrans({"-": "\ue002", "_": "\ue003"})
+
+
+def facet_token(kind: str, slug: str) -> str:
+    """The index token saying an article belongs to the section, tag, source or author ``slug`` (``kind``:
+    "section", "tag", "source" or "author"): ``facet_token("tag", "met-office")`` -> ``"\ue001tag\ue001met\ue002office"``.
+
+    Indexed with the article's words (without positions), so a search narrowed by a facet is one more token to
+    intersect in the index (FTS5's doclists, a GIN posting list), not a join of every match with a link table.
+    The slug's - and _ become private-use characters, which FTS5's unicode61 tokenizer keeps inside a token.
+    """
+    return f"{FACET}{kind}{FACET}{slug.translate(_SLUG_JOINERS)}"

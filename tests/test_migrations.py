@@ -85,3 +85,40 @@ def test_indexed_articles_get_their_phrase_pairs():
         match = get_engine().match(parse(phrase))
         assert list(Article.objects.filter(match).values_list("pk", flat=True)) == [article.pk]
     assert not Article.objects.filter(get_engine().match(parse('"pilots harbour"'))).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexed_articles_get_their_facet_tokens():
+    from search.engines.postgresql import tsvector
+    from search.query import parse
+    from search.results import SearchResults
+    from search.text import tokens
+    from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, CitationFactory, SourceFactory
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0005_entry_visibility")])
+    article = ArticleFactory(headline="Flood defences", tags=["Rivers"])
+    CitationFactory(article=article, source=SourceFactory(name="Met Office"))
+    author = AuthorFactory(name="Ann Reporter")
+    BylineFactory(article=article, author=author)
+    with connection.cursor() as cursor:  # the index as the code before facet tokens wrote it
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [article.pk])
+        else:
+            cursor.execute(
+                "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
+                [tsvector(tokens(article.headline)), article.pk],
+            )
+    facets = {
+        "section__slug": article.section.slug,
+        "tagged_items__tag__slug": "rivers",
+        "citations__source__slug": "met-office",
+        "bylines__author__slug": author.slug,
+    }
+    headlines = lambda lookup, value: [r.headline for r in SearchResults(parse("flood"), {lookup: value})[0:5]]  # noqa: E731
+    assert headlines("tagged_items__tag__slug", "rivers") == []
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    for lookup, value in facets.items():
+        assert headlines(lookup, value) == ["<mark>Flood</mark> defences"], lookup

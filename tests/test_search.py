@@ -692,3 +692,38 @@ def test_finding_the_first_match_checks_only_words_that_could_match(monkeypatch)
     text = "Filler words here, then some of the others. " * 100 + "The markets moved."
     assert text[highlighter.first(text)[0] :].startswith("markets")
     assert len(checked) < 10
+
+
+# --- facets as index tokens ------------------------------------------------------------------------------------
+
+
+def test_facet_filters_are_looked_up_in_the_index_not_joined(client, settings, django_assert_max_num_queries):
+    """A search narrowed by section, tag, source or author finds its articles through tokens the index holds
+    for them (search.text.facet_token), so no query of the count or the page joins a link table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = ArticleFactory(headline="Flood defences", tags=["Rivers"], section=SectionFactory(name="Local"))
+    CitationFactory(article=article, source=SourceFactory(name="Met Office"))
+    author = AuthorFactory(name="Ann Reporter")
+    BylineFactory(article=article, author=author)
+    ArticleFactory(headline="Flood elsewhere", tags=["Coast"])
+    filters = {"section": "local", "tag": "rivers", "source": "met-office", "author": author.slug}
+    for name, value in filters.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert found(client, "flood", **{name: value}) == ["Flood defences"], name
+        links = ("articles_taggedarticle", "articles_citation", "articles_byline", '"articles_section"."slug" =')
+        reads = [q["sql"] for q in queries.captured_queries if "search_fts" in q["sql"] or "@@" in q["sql"]]
+        assert reads and not any(link in sql for sql in reads for link in links), (name, reads)
+
+
+def test_facet_tokens_follow_renamed_slugs_and_new_links(client):
+    article = ArticleFactory(headline="Flood defences", tags=["Rivers"])
+    tag = Tag.objects.get(name="Rivers")
+    tag.slug = "waterways"
+    tag.save()
+    assert found(client, "flood", tag="waterways") == ["Flood defences"]
+    assert found(client, "flood", tag="rivers") == []
+    article.tags.add("Storms")
+    assert found(client, "flood", tag="storms") == ["Flood defences"]

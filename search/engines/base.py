@@ -33,7 +33,8 @@ class MatchIn(Expression):
 
 
 class Engine:
-    """What every engine does. Rows to write are ``(article_id, headline, meta, body)``, each a token list."""
+    """What every engine does. Rows to write are ``(article_id, headline, meta, body, facets)``, each a token list
+    (facets: search.text.facet_token, found without positions)."""
 
     # Whether search_searchentry holds the tokens beside what readers may see (public_since), so that the visible
     # matches, newest first, and their count come from one indexed read of it (SearchResults.read_entries).

@@ -58,14 +58,16 @@ def _phrase(phrase):
 def tsquery(query):
     """The tsquery literal of ``query``, e.g. ``('negoti') & (('kyiv') | ('kiev')) & !('draft')``."""
     parts = ["(" + " | ".join(_phrase(p) for p in group) + ")" for group in query.required]
+    parts += [_quote(token) for token in query.facets]
     parts += ["!" + _phrase(p) for p in query.excluded]
     return " & ".join(parts)
 
 
-def _with_pairs(vector, *fields):
-    """``vector`` and the pair tokens of each field, which carry no positions (they are never in a phrase)."""
-    found = {pair for tokens in fields for pair in pairs(tokens)}
-    return " ".join([vector, *(_quote(pair) for pair in found)]) if found else vector
+def _with_pairs(vector, *fields, extra=()):
+    """``vector`` and the pair tokens of each field and the ``extra`` tokens (facets), which carry no positions
+    (they are never in a phrase)."""
+    found = {pair for tokens in fields for pair in pairs(tokens)} | set(extra)
+    return " ".join([vector, *(_quote(token) for token in sorted(found))]) if found else vector
 
 
 class PostgreSQLEngine(Engine):
@@ -76,7 +78,10 @@ class PostgreSQLEngine(Engine):
         """One INSERT per entry with its tsvectors, not an INSERT and then an UPDATE: an entry long enough to be
         moved out of line (migration 0002) would otherwise leave a dead full-width row version behind on every
         save, and a table grown ten-fold by them makes PostgreSQL scan it instead of using the GIN index."""
-        vectors = {pk: (_with_pairs(tsvector(h, m, b), h, m, b), _with_pairs(tsvector(h), h)) for pk, h, m, b in rows}
+        vectors = {
+            pk: (_with_pairs(tsvector(h, m, b), h, m, b, extra=f), _with_pairs(tsvector(h), h))
+            for pk, h, m, b, f in rows
+        }
         now = timezone.now()
         with self.cursor() as cursor:
             cursor.executemany(

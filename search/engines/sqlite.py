@@ -2,7 +2,7 @@
 
 Columns ``headline``, ``meta`` (dek, tags, section, bylines, cited sources) and ``body`` (visible text,
 background notes, corrections) hold the tokens of :mod:`search.text`, ``pairs`` each field's adjacent pairs
-for phrases (:func:`search.text.pairs`); the ``unicode61 remove_diacritics 2``
+for phrases (:func:`search.text.pairs`) and the article's facet tokens (:func:`search.text.facet_token`); the ``unicode61 remove_diacritics 2``
 tokenizer splits them on spaces and would fold case and accents in every script had we not done so already.
 The table is created by migrations ``search.0001_initial`` and ``0003_phrase_pairs`` on SQLite only.
 """
@@ -38,19 +38,21 @@ def expression(query, *, headline_only=False):
     positive = " AND ".join("(" + " OR ".join(_phrase(p, column) for p in group) + ")" for group in query.required)
     if headline_only:
         return "{headline} : (" + positive + ")"
+    if query.facets:
+        positive += " AND {pairs} : (" + " AND ".join(_string(token, False) for token in query.facets) + ")"
     if query.excluded:
         positive = f"({positive}) NOT (" + " OR ".join(_phrase(p) for p in query.excluded) + ")"
     return positive
 
 
-def columns(headline, meta, body):
-    """The FTS5 row of three token lists: headline (its pairs after its words, for headline-only phrase
-    lookups), meta, body and every field's pairs."""
+def columns(headline, meta, body, facets=()):
+    """The FTS5 row of token lists: headline (its pairs after its words, for headline-only phrase lookups),
+    meta, body, and every field's pairs with the facet tokens."""
     return (
         " ".join(headline + pairs(headline)),
         " ".join(meta),
         " ".join(body),
-        " ".join(pairs(headline) + pairs(meta) + pairs(body)),
+        " ".join(pairs(headline) + pairs(meta) + pairs(body) + list(facets)),
     )
 
 
@@ -62,7 +64,7 @@ class SQLiteEngine(Engine):
         with self.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO search_fts (rowid, headline, meta, body, pairs) VALUES (%s, %s, %s, %s, %s)",
-                [(pk, *columns(h, m, b)) for pk, h, m, b in rows],
+                [(pk, *columns(h, m, b, f)) for pk, h, m, b, f in rows],
             )
 
     def remove(self, article_ids):
