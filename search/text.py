@@ -171,7 +171,8 @@ _SLUG_JOINERS = str.maketrans({"-": "\ue002", "_": "\ue003"})
 
 def facet_token(kind: str, slug: str) -> str:
     """The index token saying an article belongs to the section, tag, source or author ``slug`` (``kind``:
-    "section", "tag", "source" or "author"): ``facet_token("tag", "met-office")`` -> ``"\ue001tag\ue001met\ue002office"``.
+    "section", "tag", "source" or "author"): ``facet_token("tag", "met-office")`` ->
+    ``"\ue001tag\ue001met\ue002office"``.
 
     Indexed with the article's words (without positions), so a search narrowed by a facet is one more token to
     intersect in the index (FTS5's doclists, a GIN posting list), not a join of every match with a link table.
