@@ -127,10 +127,16 @@ class SearchResults:
         )
 
     @cached_property
+    def _headline_head(self):
+        # The newest HEADLINE_IDS_INLINE + 1 visible headline matches' ids: one more tells there are more.
+        return list(
+            self._headline_match.order_by(*RECENT_FIRST).values_list("pk", flat=True)[: HEADLINE_IDS_INLINE + 1]
+        )
+
+    @property
     def headline_ids(self):
         """The visible headline matches' ids, newest first; None when there are more than HEADLINE_IDS_INLINE."""
-        ids = list(self._headline_match.order_by(*RECENT_FIRST).values_list("pk", flat=True)[: HEADLINE_IDS_INLINE + 1])
-        return ids if len(ids) <= HEADLINE_IDS_INLINE else None
+        return self._headline_head if len(self._headline_head) <= HEADLINE_IDS_INLINE else None
 
     @cached_property
     def headline_total(self):
@@ -141,6 +147,8 @@ class SearchResults:
             return []
         if self.sort == "date":
             return self._newest_ids(self.walked, (), start, stop)
+        if stop <= HEADLINE_IDS_INLINE < len(self._headline_head):  # a page among the first of many headline matches
+            return self._headline_head[start:stop]
         head = self.headline_total
         found = []
         if start < head:

@@ -727,3 +727,19 @@ def test_facet_tokens_follow_renamed_slugs_and_new_links(client):
     assert found(client, "flood", tag="rivers") == []
     article.tags.add("Storms")
     assert found(client, "flood", tag="storms") == ["Flood defences"]
+
+
+def test_a_first_page_of_many_headline_matches_reads_no_count_of_them(monkeypatch, django_assert_max_num_queries):
+    """When more headlines match than are listed by id (HEADLINE_IDS_INLINE), a page within the listed ones is cut
+    from the list: no count of the headline matches, no read of the rest."""
+    from search import results
+
+    monkeypatch.setattr(results, "HEADLINE_IDS_INLINE", 3)
+    now = timezone.now()
+    for i in range(5):
+        ArticleFactory(headline=f"Tide {i}", published_at=now - datetime.timedelta(hours=i + 1))
+    ArticleFactory(headline="Calm", body="<p>tide</p>", published_at=now)
+    found = results.SearchResults(parse("tide"))
+    with django_assert_max_num_queries(3):  # the headline ids, the page's articles and their bylines
+        assert [r.headline for r in found[0:2]] == ["<mark>Tide</mark> 0", "<mark>Tide</mark> 1"]
+    assert [r.headline for r in found[2:6]] == [f"<mark>Tide</mark> {i}" for i in (2, 3, 4)] + ["Calm"]
