@@ -21,6 +21,18 @@ def archive_years():
     )
 
 
+def related_articles(article):
+    """Up to RELATED_COUNT public articles sharing ``article``'s tags, as cards (ArticleQuerySet.related_to).
+
+    Kept per content generation (and article): it weighs hundreds of candidates, and only a change readers could
+    see, or the next publication, can change it. ``article``'s tags must be prefetched.
+    """
+    return per_generation(
+        f"related:{article.pk}",
+        lambda: list(Article.objects.published().related_to(article).for_listing()[:RELATED_COUNT]),
+    )
+
+
 class ArticleDetailView(DetailView):
     """One article. Staff who may view drafts see them here too, under a banner, never cached or indexed."""
 
@@ -30,7 +42,7 @@ class ArticleDetailView(DetailView):
         return Article.objects.visible_to(self.request.user).for_detail()
 
     def get_context_data(self, **kwargs):
-        related = Article.objects.published().related_to(self.object).for_listing()[:RELATED_COUNT]
+        related = related_articles(self.object)
         return super().get_context_data(related=related, current_section=self.object.section, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):

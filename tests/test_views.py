@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.views.defaults import server_error
 
+from articles import services
 from articles.models import Article, Source
 from articles.sitemaps import ArticleSitemap
 from images.renditions import card_image
@@ -128,6 +129,43 @@ def test_related_articles_share_tags_most_shared_first(client):
     related = html[html.index("Related articles") :]
     assert related.index(two.headline) < related.index(one.headline)
     assert "Shares nothing" not in related and "Draft sharing all" not in related
+
+
+def test_related_articles_are_read_once_per_content_change(client, settings):
+    """The related box is kept per content generation: a second view runs no related query, and every change a
+    reader could see (a new story, an unpublished one, a renamed author, a scheduled one going live) shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    article = ArticleFactory(tags=["nato", "summit"])
+    one = ArticleFactory(headline="Shares one tag", tags=["nato"])
+    url = article.get_absolute_url()
+
+    def related():
+        with CaptureQueriesContext(connection) as captured:
+            html = page_text(client.get(url))
+        return html[html.index("Related articles") :] if "Related articles" in html else "", len(captured)
+
+    client.get("/corrections/")  # fills this generation's navigation
+    first, first_queries = related()
+    assert one.headline in first
+    again, again_queries = related()
+    assert again == first and again_queries == first_queries - 2  # the related articles and their bylines
+    two = ArticleFactory(headline="Shares two tags", tags=["nato", "summit"])
+    box, _ = related()
+    assert box.index(two.headline) < box.index(one.headline)
+    services.unpublish([two], user=editor)
+    assert two.headline not in related()[0]
+    BylineFactory(article=one, author__name="Ann Reporter")
+    assert "Ann Reporter" in related()[0]
+    later = ArticleFactory(headline="Embargoed and related", tags=["nato", "summit"], draft=True)
+    when = timezone.now() + datetime.timedelta(minutes=10)
+    services.schedule([later], when, user=editor)
+    assert later.headline not in related()[0]
+    with time_machine.travel(when + datetime.timedelta(seconds=1)):
+        assert later.headline in related()[0]
 
 
 @pytest.mark.parametrize("headline", ["Новости дня", "東京の天気", "आज की ख़बर", "خبر عاجل"])
