@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from .compiled import CompiledQuery
+
 # Links from an article to a tag, source or author: (link model, its article field, its other field).
 LINKS = {
     "tags": ("TaggedArticle", "content_object", "tag"),
@@ -55,7 +57,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Readers see published(); staff also see the unpublished articles on their desk (under a banner)."""
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+        if sees_unpublished(user):
             return self.published() | self.on_desk_of(user)
         return self.published()
 
@@ -148,6 +150,80 @@ class ArticleQuerySet(models.QuerySet):
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+def sees_unpublished(user):
+    """Whether ``user`` may see unpublished articles (those on their desk) on the public pages."""
+    return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
+
+
+# The relations the article page shows, as for_detail() prefetches them: (name, model, how they are read by the
+# article's id). Each query is compiled once per process (articles.compiled): building and compiling them cost
+# several times what the database takes to answer.
+_ARTICLE_ID_MARK = -7_301_190_407_311  # no article has it
+_SLUG_MARK = "\x00compiled-article-slug"
+
+
+def _detail_queries():
+    from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
+
+    def children(model, *related):
+        return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
+
+    return {
+        "self": CompiledQuery(
+            lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug), _SLUG_MARK
+        ),
+        "bylines": CompiledQuery(children(Byline, "author"), _ARTICLE_ID_MARK),
+        # In the order of the article's own tag manager (its links' order), as taggit reads them.
+        "tags": CompiledQuery(
+            lambda article_id: Tag.objects.filter(tagged_articles__content_object_id=article_id).order_by(
+                "tagged_articles__pk"
+            ),
+            _ARTICLE_ID_MARK,
+        ),
+        "citations": CompiledQuery(children(Citation, "source"), _ARTICLE_ID_MARK),
+        "notes": CompiledQuery(children(BackgroundNote), _ARTICLE_ID_MARK),
+        "corrections": CompiledQuery(children(Correction), _ARTICLE_ID_MARK),
+    }
+
+
+_detail = None
+
+
+def article_for_page(slug, user):
+    """The article at ``slug`` that ``user`` may see, with everything its page shows (for_detail()), or None.
+
+    The same article, relations and order as ``Article.objects.visible_to(user).for_detail()`` gives. For readers
+    (to whom visible_to() is published()), six queries compiled once per process: the article with its section
+    and picture, kept only if Article.is_public (published()'s rule for an article in hand), then its bylines with
+    their authors, tags, citations with their sources, notes and corrections. Staff, who may also see drafts, get
+    the ORM's visible_to().for_detail().
+    """
+    from .models import Article  # the models import this module
+
+    if sees_unpublished(user):
+        return Article.objects.visible_to(user).for_detail().filter(slug=slug).first()
+    global _detail
+    if _detail is None:
+        _detail = _detail_queries()
+    found = _detail["self"](slug)
+    if not found or not found[0].is_public:
+        return None
+    article = found[0]
+    article._prefetched_objects_cache = cache = {}
+    for name in ("bylines", "tags", "citations", "notes", "corrections"):
+        rows = _detail[name](article.pk)
+        manager = getattr(article, name)
+        if name != "tags":
+            field = manager.field  # the child's foreign key to the article: set, so child.article costs no query
+            for row in rows:
+                field.set_cached_value(row, article)
+        queryset = manager.get_queryset()  # filtered to this article, as a prefetch leaves it
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return article
 
 
 def known_to(objects, relation, user, count_name):

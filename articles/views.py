@@ -1,5 +1,6 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.views.generic import DetailView, ListView, RedirectView, TemplateVie
 from .cache import per_generation
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import CappedListMixin
+from .querysets import article_for_page
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -40,6 +42,14 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_detail()
+
+    def get_object(self, queryset=None):
+        if queryset is not None:
+            return super().get_object(queryset)
+        article = article_for_page(self.kwargs["slug"], self.request.user)
+        if article is None:
+            raise Http404("No article found matching the query")
+        return article
 
     def get_context_data(self, **kwargs):
         related = related_articles(self.object)
