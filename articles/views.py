@@ -2,9 +2,11 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView, dates
 
 from .cache import per_generation
@@ -23,16 +25,19 @@ def archive_years():
     )
 
 
-def related_articles(article):
-    """Up to RELATED_COUNT public articles sharing ``article``'s tags, as cards (ArticleQuerySet.related_to).
+def related_box(article):
+    """The article page's "Related articles" box as HTML ("" when none): up to RELATED_COUNT public articles
+    sharing ``article``'s tags, most shared first (ArticleQuerySet.related_to), as cards.
 
-    Kept per content generation (and article): it weighs hundreds of candidates, and only a change readers could
-    see, or the next publication, can change it. ``article``'s tags must be prefetched.
+    Rendered once per content generation (and article): it weighs hundreds of candidates, and only a change
+    readers could see, or the next publication, can change it. ``article``'s tags must be prefetched.
     """
-    return per_generation(
-        f"related:{article.pk}",
-        lambda: list(Article.objects.published().related_to(article).for_listing()[:RELATED_COUNT]),
-    )
+
+    def render():
+        related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_COUNT])
+        return render_to_string("includes/related.html", {"related": related})
+
+    return mark_safe(per_generation(f"related:{article.pk}", render))  # noqa: S308 (a template's escaped output)
 
 
 class ArticleDetailView(DetailView):
@@ -52,8 +57,8 @@ class ArticleDetailView(DetailView):
         return article
 
     def get_context_data(self, **kwargs):
-        related = related_articles(self.object)
-        return super().get_context_data(related=related, current_section=self.object.section, **kwargs)
+        box = related_box(self.object)
+        return super().get_context_data(related_box=box, current_section=self.object.section, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -105,11 +105,12 @@ def test_a_compiled_query_runs_with_each_value_and_converts_as_the_orm_does():
         assert found.article.published_at == byline.article.published_at  # an aware datetime on every database
         assert found.article.uid == byline.article.uid  # a UUID, as the ORM converts it
     assert query(-5) == []
-
+    twice = CompiledQuery(lambda pk: Byline.objects.filter(article_id=pk, article__section__articles=pk), -(10**6))
+    assert twice(first.article_id) == [first]  # one marker in two places: both take the value
 
 def test_a_compiled_query_refuses_what_it_cannot_run():
-    with pytest.raises(ValueError, match="once"):
-        CompiledQuery(lambda pk: Byline.objects.filter(article_id=pk, author_id=pk), 7)(1)
+    with pytest.raises(ValueError, match="not among"):
+        CompiledQuery(lambda pk: Byline.objects.filter(article_id=pk + 1), 7)(1)
     with pytest.raises(ValueError, match="prefetch"):
         CompiledQuery(lambda pk: Article.objects.filter(pk=pk).prefetch_related("tags"), -99)(1)
     with pytest.raises(ValueError, match="prefetch"):
