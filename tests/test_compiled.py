@@ -81,9 +81,12 @@ def test_staff_still_see_their_drafts():
     assert article_for_page(draft.slug, UserFactory()) is None
 
 
-def test_a_repeated_article_view_compiles_no_sql(client, settings, monkeypatch):
+def test_a_repeated_article_view_compiles_no_sql_and_reverses_no_url(client, settings, monkeypatch):
     """Uncached, the second view of an article builds no SQL: its own queries are compiled once per process and
-    the navigation and related articles are kept per content generation."""
+    the navigation and related articles are kept per content generation. Nor does it reverse a URL: the site's
+    links are found once per process (context_processors.site_links), slugged ones by articles.links."""
+    from django.urls.resolvers import URLResolver
+
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     article = FullArticleFactory()
     ArticleFactory(tags=["Topic 0"], pictured=True)
@@ -91,9 +94,15 @@ def test_a_repeated_article_view_compiles_no_sql(client, settings, monkeypatch):
     compiled = []
     original = SQLCompiler.as_sql
     monkeypatch.setattr(SQLCompiler, "as_sql", lambda self, *a, **k: compiled.append(self) or original(self, *a, **k))
+    reversed_ = []
+    reverse = URLResolver._reverse_with_prefix
+    monkeypatch.setattr(
+        URLResolver, "_reverse_with_prefix", lambda self, *a, **k: reversed_.append(a) or reverse(self, *a, **k)
+    )
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and article.headline in response.content.decode()
-    assert compiled == []
+    assert 'href="/feeds/rss/"' in response.content.decode()
+    assert compiled == [] and reversed_ == []
 
 
 def test_a_compiled_query_runs_with_each_value_and_converts_as_the_orm_does():
@@ -107,6 +116,7 @@ def test_a_compiled_query_runs_with_each_value_and_converts_as_the_orm_does():
     assert query(-5) == []
     twice = CompiledQuery(lambda pk: Byline.objects.filter(article_id=pk, article__section__articles=pk), -(10**6))
     assert twice(first.article_id) == [first]  # one marker in two places: both take the value
+
 
 def test_a_compiled_query_refuses_what_it_cannot_run():
     with pytest.raises(ValueError, match="not among"):

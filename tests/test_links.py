@@ -28,3 +28,24 @@ def test_the_script_prefix_is_followed():
 def test_a_slug_the_pattern_refuses_is_refused_as_by_reverse(slug):
     with pytest.raises(NoReverseMatch):
         slug_url("articles:tag", slug)
+
+
+def test_the_links_of_every_page_are_what_reverse_and_static_give():
+    from django.templatetags.static import static
+
+    from articles.context_processors import site_links
+
+    names = {"home": "articles:home", "search": "search:search", "rss": "articles:site_rss"}
+    names |= {"atom": "articles:site_atom", "json": "articles:site_json", "corrections": "articles:corrections"}
+    names |= {"corrections_rss": "articles:corrections_rss"}
+    files = {"stylesheet": "css/site.css", "favicon": "favicon.ico", "touch_icon": "img/apple-touch-icon.png"}
+    try:
+        for prefix in ("/", "/news/", "/"):
+            set_script_prefix(prefix)
+            links = site_links()
+            assert links == {key: reverse(name) for key, name in names.items()} | {
+                key: static(path) for key, path in files.items()
+            }
+            assert links["rss"].startswith(prefix)
+    finally:
+        set_script_prefix("/")
