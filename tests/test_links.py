@@ -49,3 +49,20 @@ def test_the_links_of_every_page_are_what_reverse_and_static_give():
             assert links["rss"].startswith(prefix)
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("length", [0, 1, 5, 12, 200])
+@pytest.mark.parametrize(
+    "text", ["", "short", "exactly twelve", "e\u0301e\u0301e\u0301 combining", "Straße" * 40, "a" * 200, "a" * 201]
+)
+def test_clip_is_truncatechars(text, length):
+    from django.template.defaultfilters import truncatechars
+    from django.utils.safestring import SafeString, mark_safe
+
+    from articles.templatetags.newsroom import clip
+
+    assert clip(text, length) == truncatechars(text, length)
+    assert clip(text, str(length)) == truncatechars(text, str(length))
+    assert isinstance(clip(mark_safe(text), length), SafeString) == isinstance(
+        truncatechars(mark_safe(text), length), SafeString
+    )

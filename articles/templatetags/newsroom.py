@@ -1,9 +1,11 @@
 import itertools
 import json
 import operator
+import unicodedata
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.defaultfilters import stringfilter, truncatechars
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 from django.utils.html import escape, format_html
@@ -28,6 +30,16 @@ register.filter("xml_text", seo.xml_text)
 register.filter("og_locale", seo.og_locale)
 register.filter("label_language", i18n.label_language)
 register.simple_tag(seo.card_image, name="card_image")
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def clip(value, length):
+    """``value|truncatechars:length``, the same string, without Django's walk over each character (and its
+    lazy objects) for a text that is short enough already: every page's descriptions are (meta.html)."""
+    if len(value) <= int(length) and unicodedata.is_normalized("NFC", value):
+        return value
+    return truncatechars(value, length)
 
 
 @register.filter
