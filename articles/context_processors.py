@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
-from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
 from .cache import per_generation
 from .models import Section
@@ -10,18 +11,20 @@ _site_links = {}  # script prefix -> site_links()
 
 
 def navigation_sections():
-    """The sections of the navigation, [Section (pk, name, slug)] in their order: read once per content change.
+    """The sections of the navigation, [Section (pk, name, slug)] in their order: read once per content change."""
+    return per_generation("nav-sections", lambda: list(Section.objects.only("name", "slug")))
 
-    Each has its address as ``url`` already, so the navigation of every page costs no URL building.
-    """
 
-    def read():
-        sections = list(Section.objects.only("name", "slug"))
-        for section in sections:
-            section.url = section.get_absolute_url()
-        return sections
+def navigation(current_section=None):
+    """The navigation's items (HTML ``<li>``s, includes/navigation.html), ``current_section`` marked as the
+    current page: rendered once per content generation and current section, not on every page."""
+    key = f"nav-html:{current_section.pk if current_section else ''}"
 
-    return per_generation("nav-sections", read)
+    def render():
+        context = {"nav_sections": navigation_sections(), "current_section": current_section}
+        return render_to_string("includes/navigation.html", context)
+
+    return mark_safe(per_generation(key, render))  # noqa: S308 (a template's escaped output)
 
 
 def site_links():
@@ -50,11 +53,10 @@ def site_links():
 
 
 def site(request):
-    """The publication's name, address and language, its links, and the sections for the navigation (cached)."""
+    """The publication's name, address and language, and its links (the navigation: templatetags navigation)."""
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_url": settings.NEWSROOM_SITE_URL,
         "site_language": settings.NEWSROOM_LANGUAGE,
         "site_links": site_links(),
-        "nav_sections": SimpleLazyObject(navigation_sections),  # pages without navigation do not read it
     }

@@ -192,6 +192,32 @@ def test_section_page_lists_only_its_published_articles(client):
     assert f'href="/feeds/sections/{sport.slug}/rss/"' in html
 
 
+def test_the_navigation_is_rendered_once_per_content_change_and_current_section(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    news = SectionFactory(name="News desk", order=1)
+    sport = SectionFactory(name="Sport desk", order=2)
+    article = ArticleFactory(section=news)
+
+    def navigation(url):
+        response = client.get(url)
+        nav = response.content.decode().split('aria-label="Sections"')[1].split("</nav>")[0]
+        return nav, "includes/navigation.html" in [t.name for t in response.templates]
+
+    nav, rendered = navigation(article.get_absolute_url())
+    assert rendered and f'href="{news.get_absolute_url()}" aria-current="page">News desk<' in nav
+    assert f'href="{sport.get_absolute_url()}">Sport desk<' in nav
+    assert navigation(article.get_absolute_url()) == (nav, False)
+    assert navigation(ArticleFactory(section=news).get_absolute_url()) == (nav, True)  # a change: a new story
+    assert navigation(news.get_absolute_url()) == (nav, False)  # the same current section
+    nav, rendered = navigation(sport.get_absolute_url())
+    assert rendered and f'href="{sport.get_absolute_url()}" aria-current="page">Sport desk<' in nav
+    assert 'aria-current="page"' not in navigation("/corrections/")[0]
+    sport.name = "Games"
+    sport.save()
+    nav, rendered = navigation(article.get_absolute_url())
+    assert rendered and ">Games<" in nav and "Sport desk" not in nav
+
+
 def test_empty_section_is_a_page_but_unknown_objects_are_404(client):
     SectionFactory(name="Weather")
     assert "No articles in this section yet" in page_text(client.get("/sections/weather/"))

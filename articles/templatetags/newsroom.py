@@ -12,7 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from articles import i18n, seo
+from articles import context_processors, i18n, seo
 from articles.models import Byline
 
 register = template.Library()
@@ -60,6 +60,12 @@ def _jsonld(data):
     """``data`` as an ld+json data block (a data block runs no code, so CSP allows it)."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text.translate(_SCRIPT_ESCAPES)))  # noqa: S308
+
+
+@register.simple_tag
+def navigation(current_section=None):
+    """The navigation's sections as ``<li>``s, ``current_section`` marked (articles.context_processors)."""
+    return context_processors.navigation(current_section or None)
 
 
 @register.simple_tag
