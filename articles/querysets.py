@@ -1,5 +1,7 @@
 """Editorial rules, each stated once. Views, feeds, sitemaps, search and admin reuse them."""
 
+import functools
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
@@ -77,7 +79,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().defer(None).prefetch_related("tags", "corrections")
 
     def for_detail(self):
-        """Everything the article page shows, fetched in a fixed number of queries."""
+        """Everything the article page shows, fetched in a fixed number of queries.
+
+        Readers' pages read the same with compiled queries (article_for_page(), which must follow any change here).
+        """
         return (
             self.for_listing()
             .defer(None)
@@ -157,14 +162,15 @@ def sees_unpublished(user):
     return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
 
 
-# The relations the article page shows, as for_detail() prefetches them: (name, model, how they are read by the
-# article's id). Each query is compiled once per process (articles.compiled): building and compiling them cost
-# several times what the database takes to answer.
-_ARTICLE_ID_MARK = -7_301_190_407_311  # no article has it
+# Placeholders of the article page's compiled queries (articles.compiled): values no row has.
+_ARTICLE_ID_MARK = -7_301_190_407_311
 _SLUG_MARK = "\x00compiled-article-slug"
 
 
+@functools.cache
 def _detail_queries():
+    """The article page's queries for readers, by relation name: the article by slug, then what for_detail()
+    prefetches, by the article's id. Each compiled on first use (once per process)."""
     from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
 
     def children(model, *related):
@@ -188,9 +194,6 @@ def _detail_queries():
     }
 
 
-_detail = None
-
-
 def article_for_page(slug, user):
     """The article at ``slug`` that ``user`` may see, with everything its page shows (for_detail()), or None.
 
@@ -204,16 +207,14 @@ def article_for_page(slug, user):
 
     if sees_unpublished(user):
         return Article.objects.visible_to(user).for_detail().filter(slug=slug).first()
-    global _detail
-    if _detail is None:
-        _detail = _detail_queries()
-    found = _detail["self"](slug)
+    queries = _detail_queries()
+    found = queries["self"](slug)
     if not found or not found[0].is_public:
         return None
     article = found[0]
     article._prefetched_objects_cache = cache = {}
     for name in ("bylines", "tags", "citations", "notes", "corrections"):
-        rows = _detail[name](article.pk)
+        rows = queries[name](article.pk)
         manager = getattr(article, name)
         if name != "tags":
             field = manager.field  # the child's foreign key to the article: set, so child.article costs no query

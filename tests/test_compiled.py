@@ -52,6 +52,8 @@ def test_a_reader_gets_what_the_orm_gives(django_assert_num_queries):
         fast = article_for_page(article.slug, AnonymousUser())
         assert shown(fast) == expected
     assert [t.name for t in fast.tags.all()][-2:] == ["Zebra", "Aardvark"]
+    prefetched = Article.objects.for_detail().get(pk=article.pk)._prefetched_objects_cache
+    assert set(fast._prefetched_objects_cache) == set(prefetched)  # what for_detail() reads, no more, no less
     assert all(c.published_at.tzinfo is not None for c in fast.corrections.all())  # aware, as the ORM gives
     with django_assert_num_queries(0):  # the children know their article, the bylines their authors
         assert {b.article for b in fast.bylines.all()} == {fast}
