@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -10,21 +12,33 @@ from .models import Section
 _site_links = {}  # script prefix -> site_links()
 
 
-def navigation_sections():
-    """The sections of the navigation, [Section (pk, name, slug)] in their order: read once per content change."""
-    return per_generation("nav-sections", lambda: list(Section.objects.only("name", "slug")))
+@receiver(setting_changed)
+def _forget_site_links(**kwargs):
+    """A test that changes the settings (static files storage, URLs) gets links made with its settings."""
+    _site_links.clear()
 
 
 def navigation(current_section=None):
-    """The navigation's items (HTML ``<li>``s, includes/navigation.html), ``current_section`` marked as the
-    current page: rendered once per content generation and current section, not on every page."""
-    key = f"nav-html:{current_section.pk if current_section else ''}"
+    """The navigation's items (HTML ``<li>``s, includes/navigation.html): every section in order,
+    ``current_section`` marked as the current page.
 
-    def render():
-        context = {"nav_sections": navigation_sections(), "current_section": current_section}
-        return render_to_string("includes/navigation.html", context)
+    With the data cache (NEWSROOM_DATA_CACHE), rendered once per content generation for every current section
+    at once (one query, one cache read a page); without it, the one needed, on each page.
+    """
 
-    return mark_safe(per_generation(key, render))  # noqa: S308 (a template's escaped output)
+    def render(current, sections):
+        return render_to_string("includes/navigation.html", {"nav_sections": sections, "current_section": current})
+
+    if not settings.NEWSROOM_DATA_CACHE:
+        return mark_safe(render(current_section, Section.objects.only("name", "slug")))  # noqa: S308 (escaped)
+
+    def render_all():
+        sections = list(Section.objects.only("name", "slug"))
+        return {None: render(None, sections)} | {section.pk: render(section, sections) for section in sections}
+
+    variants = per_generation("navigation", render_all)
+    html = variants.get(current_section.pk if current_section else None, variants[None])
+    return mark_safe(html)  # noqa: S308 (a template's escaped output)
 
 
 def site_links():
