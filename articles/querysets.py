@@ -174,11 +174,15 @@ def _detail_queries():
     from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
 
     def children(model, *related):
-        return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
+        # (select_related() with no field would join every foreign key: the article and its section too.)
+        if related:
+            return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
+        return lambda article_id: model.objects.filter(article_id=article_id)
 
     return {
         "self": CompiledQuery(
-            lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug), _SLUG_MARK
+            lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug).order_by(),
+            _SLUG_MARK,
         ),
         "bylines": CompiledQuery(children(Byline, "author"), _ARTICLE_ID_MARK),
         # In the order of the article's own tag manager (its links' order), as taggit reads them.

@@ -48,9 +48,11 @@ def test_a_reader_gets_what_the_orm_gives(django_assert_num_queries):
     )
     ArticleFactory(tags=["Topic 0"])  # another article's rows stay out
     expected = shown(Article.objects.published().select_related("section", "featured_image").get(pk=article.pk))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6) as captured:
         fast = article_for_page(article.slug, AnonymousUser())
         assert shown(fast) == expected
+    # Each relation is read from its own rows (and what they name), not joined to the article again.
+    assert ["articles_article" in query["sql"].split(" FROM ")[1] for query in captured] == [True] + [False] * 5
     assert [t.name for t in fast.tags.all()][-2:] == ["Zebra", "Aardvark"]
     prefetched = Article.objects.for_detail().get(pk=article.pk)._prefetched_objects_cache
     assert set(fast._prefetched_objects_cache) == set(prefetched)  # what for_detail() reads, no more, no less
