@@ -1,9 +1,13 @@
 """Editorial rules, each stated once. Views, feeds, sitemaps, search and admin reuse them."""
 
+import functools
+
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+from .compiled import CompiledQuery
 
 # Links from an article to a tag, source or author: (link model, its article field, its other field).
 LINKS = {
@@ -55,7 +59,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Readers see published(); staff also see the unpublished articles on their desk (under a banner)."""
-        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+        if sees_unpublished(user):
             return self.published() | self.on_desk_of(user)
         return self.published()
 
@@ -75,7 +79,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.for_listing().defer(None).prefetch_related("tags", "corrections")
 
     def for_detail(self):
-        """Everything the article page shows, fetched in a fixed number of queries."""
+        """Everything the article page shows, fetched in a fixed number of queries.
+
+        Readers' pages read the same with compiled queries (article_for_page(), which must follow any change here).
+        """
         return (
             self.for_listing()
             .defer(None)
@@ -148,6 +155,80 @@ class ArticleQuerySet(models.QuerySet):
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+def sees_unpublished(user):
+    """Whether ``user`` may see unpublished articles (those on their desk) on the public pages."""
+    return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
+
+
+# Placeholders of the article page's compiled queries (articles.compiled): values no row has.
+_ARTICLE_ID_MARK = -7_301_190_407_311
+_SLUG_MARK = "\x00compiled-article-slug"
+
+
+@functools.cache
+def _detail_queries():
+    """The article page's queries for readers, by relation name: the article by slug, then what for_detail()
+    prefetches, by the article's id. Each compiled on first use (once per process)."""
+    from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
+
+    def children(model, *related):
+        # (select_related() with no field would join every foreign key: the article and its section too.)
+        if related:
+            return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
+        return lambda article_id: model.objects.filter(article_id=article_id)
+
+    return {
+        "self": CompiledQuery(
+            lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug).order_by(),
+            _SLUG_MARK,
+        ),
+        "bylines": CompiledQuery(children(Byline, "author"), _ARTICLE_ID_MARK),
+        # In the order of the article's own tag manager (its links' order), as taggit reads them.
+        "tags": CompiledQuery(
+            lambda article_id: Tag.objects.filter(tagged_articles__content_object_id=article_id).order_by(
+                "tagged_articles__pk"
+            ),
+            _ARTICLE_ID_MARK,
+        ),
+        "citations": CompiledQuery(children(Citation, "source"), _ARTICLE_ID_MARK),
+        "notes": CompiledQuery(children(BackgroundNote), _ARTICLE_ID_MARK),
+        "corrections": CompiledQuery(children(Correction), _ARTICLE_ID_MARK),
+    }
+
+
+def article_for_page(slug, user):
+    """The article at ``slug`` that ``user`` may see, with everything its page shows (for_detail()), or None.
+
+    The same article, relations and order as ``Article.objects.visible_to(user).for_detail()`` gives. For readers
+    (to whom visible_to() is published()), six queries compiled once per process: the article with its section
+    and picture, kept only if Article.is_public (published()'s rule for an article in hand), then its bylines with
+    their authors, tags, citations with their sources, notes and corrections. Staff, who may also see drafts, get
+    the ORM's visible_to().for_detail().
+    """
+    from .models import Article  # the models import this module
+
+    if sees_unpublished(user):
+        return Article.objects.visible_to(user).for_detail().filter(slug=slug).first()
+    queries = _detail_queries()
+    found = queries["self"](slug)
+    if not found or not found[0].is_public:
+        return None
+    article = found[0]
+    article._prefetched_objects_cache = cache = {}
+    for name in ("bylines", "tags", "citations", "notes", "corrections"):
+        rows = queries[name](article.pk)
+        manager = getattr(article, name)
+        if name != "tags":
+            field = manager.field  # the child's foreign key to the article: set, so child.article costs no query
+            for row in rows:
+                field.set_cached_value(row, article)
+        queryset = manager.get_queryset()  # filtered to this article, as a prefetch leaves it
+        queryset._result_cache = rows
+        queryset._prefetch_done = True
+        cache[name] = queryset
+    return article
 
 
 def known_to(objects, relation, user, count_name):

@@ -1,14 +1,18 @@
 """Public pages. Every queryset starts from Article.objects.published() (or visible_to for previews)."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, RedirectView, TemplateView, dates
 
 from .cache import per_generation
 from .models import Article, Author, Correction, Section, Source, Tag
 from .pagination import CappedListMixin
+from .querysets import article_for_page
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -21,6 +25,21 @@ def archive_years():
     )
 
 
+def related_box(article):
+    """The article page's "Related articles" box as HTML ("" when none): up to RELATED_COUNT public articles
+    sharing ``article``'s tags, most shared first (ArticleQuerySet.related_to), as cards.
+
+    Rendered once per content generation (and article): it weighs hundreds of candidates, and only a change
+    readers could see, or the next publication, can change it. ``article``'s tags must be prefetched.
+    """
+
+    def render():
+        related = list(Article.objects.published().related_to(article).for_listing()[:RELATED_COUNT])
+        return render_to_string("includes/related.html", {"related": related})
+
+    return mark_safe(per_generation(f"related:{article.pk}", render))  # noqa: S308 (a template's escaped output)
+
+
 class ArticleDetailView(DetailView):
     """One article. Staff who may view drafts see them here too, under a banner, never cached or indexed."""
 
@@ -29,9 +48,17 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.visible_to(self.request.user).for_detail()
 
+    def get_object(self, queryset=None):
+        if queryset is not None:
+            return super().get_object(queryset)
+        article = article_for_page(self.kwargs["slug"], self.request.user)
+        if article is None:
+            raise Http404("No article found matching the query")
+        return article
+
     def get_context_data(self, **kwargs):
-        related = Article.objects.published().related_to(self.object).for_listing()[:RELATED_COUNT]
-        return super().get_context_data(related=related, current_section=self.object.section, **kwargs)
+        box = related_box(self.object)
+        return super().get_context_data(related_box=box, current_section=self.object.section, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

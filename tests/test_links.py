@@ -28,3 +28,40 @@ def test_the_script_prefix_is_followed():
 def test_a_slug_the_pattern_refuses_is_refused_as_by_reverse(slug):
     with pytest.raises(NoReverseMatch):
         slug_url("articles:tag", slug)
+
+
+def test_the_links_of_every_page_are_what_reverse_and_static_give():
+    from django.templatetags.static import static
+
+    from articles.context_processors import site_links
+
+    names = {"home": "articles:home", "search": "search:search", "rss": "articles:site_rss"}
+    names |= {"atom": "articles:site_atom", "json": "articles:site_json", "corrections": "articles:corrections"}
+    names |= {"corrections_rss": "articles:corrections_rss"}
+    files = {"stylesheet": "css/site.css", "favicon": "favicon.ico", "touch_icon": "img/apple-touch-icon.png"}
+    try:
+        for prefix in ("/", "/news/", "/"):
+            set_script_prefix(prefix)
+            links = site_links()
+            assert links == {key: reverse(name) for key, name in names.items()} | {
+                key: static(path) for key, path in files.items()
+            }
+            assert links["rss"].startswith(prefix)
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("length", [0, 1, 5, 12, 200])
+@pytest.mark.parametrize(
+    "text", ["", "short", "exactly twelve", "e\u0301e\u0301e\u0301 combining", "Straße" * 40, "a" * 200, "a" * 201]
+)
+def test_clip_is_truncatechars(text, length):
+    from django.template.defaultfilters import truncatechars
+    from django.utils.safestring import SafeString, mark_safe
+
+    from articles.templatetags.newsroom import clip
+
+    assert clip(text, length) == truncatechars(text, length)
+    assert clip(text, str(length)) == truncatechars(text, str(length))
+    safe = mark_safe(text)  # noqa: S308 (a test's own text)
+    assert isinstance(clip(safe, length), SafeString) == isinstance(truncatechars(safe, length), SafeString)

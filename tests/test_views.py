@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles.models import Article, Source
+from articles import services
+from articles.models import Article, Section, Source
 from articles.sitemaps import ArticleSitemap
 from images.renditions import card_image
 from tests.factories import (
@@ -130,6 +131,43 @@ def test_related_articles_share_tags_most_shared_first(client):
     assert "Shares nothing" not in related and "Draft sharing all" not in related
 
 
+def test_related_articles_are_read_once_per_content_change(client, settings):
+    """The related box is kept per content generation: a second view runs no related query, and every change a
+    reader could see (a new story, an unpublished one, a renamed author, a scheduled one going live) shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    editor = UserFactory(is_staff=True, is_superuser=True)
+    article = ArticleFactory(tags=["nato", "summit"])
+    one = ArticleFactory(headline="Shares one tag", tags=["nato"])
+    url = article.get_absolute_url()
+
+    def related():
+        with CaptureQueriesContext(connection) as captured:
+            html = page_text(client.get(url))
+        return html[html.index("Related articles") :] if "Related articles" in html else "", len(captured)
+
+    client.get("/corrections/")  # fills this generation's navigation
+    first, first_queries = related()
+    assert one.headline in first
+    again, again_queries = related()
+    assert again == first and again_queries == first_queries - 2  # the related articles and their bylines
+    two = ArticleFactory(headline="Shares two tags", tags=["nato", "summit"])
+    box, _ = related()
+    assert box.index(two.headline) < box.index(one.headline)
+    services.unpublish([two], user=editor)
+    assert two.headline not in related()[0]
+    BylineFactory(article=one, author__name="Ann Reporter")
+    assert "Ann Reporter" in related()[0]
+    later = ArticleFactory(headline="Embargoed and related", tags=["nato", "summit"], draft=True)
+    when = timezone.now() + datetime.timedelta(minutes=10)
+    services.schedule([later], when, user=editor)
+    assert later.headline not in related()[0]
+    with time_machine.travel(when + datetime.timedelta(seconds=1)):
+        assert later.headline in related()[0]
+
+
 @pytest.mark.parametrize("headline", ["Новости дня", "東京の天気", "आज की ख़बर", "خبر عاجل"])
 def test_pages_with_slugs_in_any_script(client, headline):
     section = SectionFactory(name=f"{headline} section")
@@ -152,6 +190,36 @@ def test_section_page_lists_only_its_published_articles(client):
     assert "Games &amp; results" in html
     assert 'aria-current="page"' in html
     assert f'href="/feeds/sections/{sport.slug}/rss/"' in html
+
+
+def test_the_navigation_is_rendered_once_per_content_change(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    news = SectionFactory(name="News desk", order=1)
+    sport = SectionFactory(name="Sport desk", order=2)
+    article = ArticleFactory(section=news)
+
+    def navigation(url):
+        response = client.get(url)
+        nav = response.content.decode().split('aria-label="Sections"')[1].split("</nav>")[0]
+        return nav, "includes/navigation.html" in [t.name for t in response.templates]
+
+    nav, rendered = navigation(article.get_absolute_url())
+    assert rendered and f'href="{news.get_absolute_url()}" aria-current="page">News desk<' in nav
+    assert f'href="{sport.get_absolute_url()}">Sport desk<' in nav
+    assert navigation(article.get_absolute_url()) == (nav, False)
+    assert navigation(ArticleFactory(section=news).get_absolute_url()) == (nav, True)  # a change: a new story
+    assert navigation(news.get_absolute_url()) == (nav, False)  # the same current section
+    nav, rendered = navigation(sport.get_absolute_url())  # another: made with the others, once per change
+    assert not rendered and f'href="{sport.get_absolute_url()}" aria-current="page">Sport desk<' in nav
+    assert 'aria-current="page"' not in navigation("/corrections/")[0]
+    sport.name = "Games"
+    sport.save()
+    nav, rendered = navigation(article.get_absolute_url())
+    assert rendered and ">Games<" in nav and "Sport desk" not in nav
+    settings.NEWSROOM_DATA_CACHE = False  # production without a shared cache: rendered on each page, as it is
+    Section.objects.filter(pk=sport.pk).update(name="Renamed elsewhere")
+    nav, rendered = navigation(sport.get_absolute_url())
+    assert rendered and 'aria-current="page">Renamed elsewhere<' in nav
 
 
 def test_empty_section_is_a_page_but_unknown_objects_are_404(client):
