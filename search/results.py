@@ -10,7 +10,7 @@ from django.db.models import Count, Window
 from django.utils import timezone
 from django.utils.timezone import get_current_timezone
 
-from articles.context_processors import navigation_sections
+from articles.cache import per_generation
 from articles.links import slug_url
 from articles.models import Article, Byline, Citation, Section, TaggedArticle
 from articles.templatetags.newsroom import byline
@@ -34,6 +34,15 @@ FACET_LOOKUPS = {
     "bylines__author__slug": "author",
 }
 ENTRY_LOOKUPS = {"published_at__year": "public_since__year"}
+
+
+def _sections():
+    """Every section as ``{pk: (slug, name)}``, read once per content change (a new or renamed section is one)."""
+    return per_generation("sections", lambda: {pk: (slug, name) for pk, slug, name in _section_rows()})
+
+
+def _section_rows(**lookups):
+    return Section.objects.filter(**lookups).values_list("pk", "slug", "name")
 
 
 def _ids(articles, start, stop):
@@ -243,10 +252,11 @@ class SearchResults:
             .order_by("-public_since", "-article_id")
             .values_list("article_id", "section_id", "public_since", "total")[:FACET_SAMPLE]
         )
-        sections = {section.pk: section for section in navigation_sections()}
-        if any(section_id not in sections for _, section_id, _, _ in rows):  # made since the navigation was read
-            sections = Section.objects.in_bulk({section_id for _, section_id, _, _ in rows})
-        newest = [(pk, sections[sid].slug, sections[sid].name, since) for pk, sid, since, _ in rows]
+        sections = _sections()
+        missing = {section_id for _, section_id, _, _ in rows} - sections.keys()
+        if missing:  # written since the sections were read (another process's change, not yet seen here)
+            sections = sections | {pk: (slug, name) for pk, slug, name in _section_rows(pk__in=missing)}
+        newest = [(pk, *sections[section_id], since) for pk, section_id, since, _ in rows]
         return newest, (rows[0][3] if rows else 0)
 
     @property

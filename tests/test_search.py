@@ -743,3 +743,16 @@ def test_a_first_page_of_many_headline_matches_reads_no_count_of_them(monkeypatc
     with django_assert_max_num_queries(3):  # the headline ids, the page's articles and their bylines
         assert [r.headline for r in found[0:2]] == ["<mark>Tide</mark> 0", "<mark>Tide</mark> 1"]
     assert [r.headline for r in found[2:6]] == [f"<mark>Tide</mark> {i}" for i in (2, 3, 4)] + ["Calm"]
+
+
+def test_postgresql_facets_name_a_section_the_cached_list_does_not_know_yet(client, monkeypatch):
+    from django.db import connection
+
+    from search import results
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's entries")
+    monkeypatch.setattr(results, "_sections", dict)  # as if read before another process added the section
+    ArticleFactory(headline="Tide tables", section=SectionFactory(name="Coast"))
+    html = client.get("/search/", {"q": "tide"}).content.decode()
+    assert re.search(r">Coast</a> <span class=\"muted\">\(1\)", html)
