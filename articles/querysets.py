@@ -47,7 +47,7 @@ class ArticleQuerySet(models.QuerySet):
 
         Written as ``status IN (...)`` rather than ``NOT status = 'published'`` so that the status index serves it.
         """
-        return self.filter(status__in=[s for s in self.model.Status.values if s != "published"])
+        return self.filter(status__in=unpublished_statuses(self.model))
 
     def on_desk_of(self, user):
         """The articles ``user`` works on: all of them for editors, their own for everyone else."""
@@ -155,6 +155,11 @@ class ArticleQuerySet(models.QuerySet):
     def published_since(self, when):
         """Articles whose publication time is ``when`` or later (e.g. the news sitemap's last two days)."""
         return self.filter(published_at__gte=when)
+
+
+def unpublished_statuses(model):
+    """The statuses of ``model`` (Article) that ArticleQuerySet.unpublished() selects: every one but "published"."""
+    return [status for status in model.Status.values if status != "published"]
 
 
 def sees_unpublished(user):

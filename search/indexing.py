@@ -67,8 +67,9 @@ def public_since(article):
 
 
 def facet_tokens(article):
-    """The facet tokens of ``article`` (search.text.facet_token): its section, tags, cited sources and authors."""
-    facets = [("section", article.section.slug)]
+    """The facet tokens of ``article`` (search.text.facet_token): its section, tags, cited sources and authors,
+    and its status (for counting drafts in the index, search.results)."""
+    facets = [("section", article.section.slug), ("status", article.status)]
     facets += [("tag", tag.slug) for tag in article.tags.all()]
     facets += [("source", citation.source.slug) for citation in article.citations.all()]
     facets += [("author", byline.author.slug) for byline in article.bylines.all()]

@@ -13,6 +13,7 @@ from django.utils.timezone import get_current_timezone
 from articles.cache import per_generation
 from articles.links import slug_url
 from articles.models import Article, Byline, Citation, Section, TaggedArticle
+from articles.querysets import unpublished_statuses
 from articles.templatetags.newsroom import byline
 
 from .engines import get_engine
@@ -73,10 +74,11 @@ class SearchResults:
 
     Visibility is ``Article.objects.published()``, at query time. On SQLite the matches are joined with the
     articles; for a query matching many, the total is counted as the index's count less the matches that are
-    not public (drafts, articles in review, scheduled ones: the complement of the same rule), which reads a few
-    thousand index entries instead of joining every match to its article. On PostgreSQL (``entries_first``)
-    each entry's copy of when its article became public (``SearchEntry.public_since``) is compared with the
-    time of the search (``read_entries``). Either way the page's articles are loaded through published() again.
+    not public (the complement of the same rule): drafts and articles in review by their status tokens in the
+    index, scheduled ones on the article index, instead of joining every match to its article. On PostgreSQL
+    (``entries_first``) each entry's copy of when its article became public (``SearchEntry.public_since``) is
+    compared with the time of the search (``read_entries``). Either way the page's articles are loaded through
+    published() again.
     """
 
     MANY = 2000  # from this many index matches on, the plans for large result sets are used
@@ -111,10 +113,14 @@ class SearchResults:
             return self.indexed
         if not self.many or self.filters:
             return self.matched.count()
-        # Two counts, each on its own index (status; status and time), not one with an OR that scans them all.
-        match = self.engine.match(self.query, scan=True)
-        hidden = (Article.objects.unpublished(), Article.objects.scheduled())
-        return self.indexed - sum(articles.filter(match).count() for articles in hidden)
+        # Drafts and articles in review counted in the index by their status tokens, an intersection of two
+        # token lists; scheduled articles (published, their time not come) on the article index.
+        unpublished = sum(
+            self.engine.count(dataclasses.replace(self.query, facets=[*self.query.facets, facet_token("status", s)]))
+            for s in unpublished_statuses(Article)
+        )
+        scheduled = Article.objects.scheduled().filter(self.engine.match(self.query, scan=True)).count()
+        return self.indexed - unpublished - scheduled
 
     def count(self):
         return self.total

@@ -122,3 +122,29 @@ def test_indexed_articles_get_their_facet_tokens():
     executor.migrate(executor.loader.graph.leaf_nodes())
     for lookup, value in facets.items():
         assert headlines(lookup, value) == ["<mark>Flood</mark> defences"], lookup
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexed_drafts_get_their_status_tokens():
+    from search.engines import get_engine
+    from search.query import parse
+    from search.text import facet_token
+    from tests.factories import ArticleFactory
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("search", "0006_facet_tokens")])
+    draft = ArticleFactory(headline="Flood draft", draft=True)
+    with connection.cursor() as cursor:  # the index as the code before status tokens wrote it
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [draft.pk])
+        else:
+            cursor.execute(
+                "UPDATE search_searchentry SET document = 'flood'::tsvector WHERE article_id = %s", [draft.pk]
+            )
+    query = parse("flood")
+    query.facets.append(facet_token("status", "draft"))
+    assert get_engine().count(query) == 0
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert get_engine().count(query) == 1

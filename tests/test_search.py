@@ -756,3 +756,24 @@ def test_postgresql_facets_name_a_section_the_cached_list_does_not_know_yet(clie
     ArticleFactory(headline="Tide tables", section=SectionFactory(name="Coast"))
     html = client.get("/search/", {"q": "tide"}).content.decode()
     assert re.search(r">Coast</a> <span class=\"muted\">\(1\)", html)
+
+
+def test_drafts_among_many_matches_are_counted_in_the_index(client, many, settings, monkeypatch):
+    """The total of many matches less the drafts and articles in review: counted by their status tokens in the
+    index (facet_token("status", ...)), not by joining the articles' status with every match."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import results
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(results, "FACET_SAMPLE", 2)  # the total is counted, not taken from the sample
+    for i in range(3):
+        ArticleFactory(headline=f"Flood {i}")
+    ArticleFactory(headline="Flood draft", draft=True)
+    ArticleFactory(headline="Flood review", review=True)
+    ArticleFactory(headline="Flood scheduled", scheduled=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert "3 results for" in client.get("/search/", {"q": "flood"}).content.decode()
+    joined = [q["sql"] for q in queries.captured_queries if '"status" IN' in q["sql"] and "search_fts" in q["sql"]]
+    assert connection.vendor != "sqlite" or not joined
