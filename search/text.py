@@ -3,8 +3,9 @@
 One function, :func:`normalize`, turns a word as written into the token stored in (and looked up in) the
 index, on SQLite and PostgreSQL alike, so both databases hold the same tokens and give the same results:
 
-- case and accents are folded in every script (NFKD, combining marks dropped, Unicode case folding), as
-  SQLite's ``unicode61 remove_diacritics 2`` tokenizer and PostgreSQL's ``unaccent`` + ``lower`` do;
+- case and accents are folded in every script (NFKD, combining marks dropped, Unicode case folding), here
+  only: neither database splits a token or folds its accents again (SQLite's FTS5 tokenizer keeps marks,
+  search.engines.sqlite);
 - ' and ’ are the same, and an apostrophe or ``&`` inside a word joins it (``Mayor’s``, ``AT&T``);
 - Latin-script words are stemmed with the Snowball English stemmer (``negotiations`` -> ``negoti``), the
   algorithm of PostgreSQL's ``english`` configuration (https://snowballstem.org/algorithms/english/stemmer.html);
