@@ -816,3 +816,25 @@ def test_index_tokens_are_matched_as_written_on_both_databases(client, headline,
     assert not set(tokens(headline)) & set(tokens(query))
     assert found(client, query) == []
     assert found(client, headline.split()[0]) == [headline]
+
+
+def test_a_fixture_that_renames_a_section_or_adds_an_alias_reindexes_their_articles(client, tmp_path):
+    """loaddata saves rows raw; a renamed section (tag, author, source) or a new alias changes what the articles
+    already in the database show, so they are indexed again, as after a rename on the desk."""
+    import json
+
+    article = ArticleFactory(headline="Tide tables", section=SectionFactory(name="Harbour", slug="harbour"))
+    CitationFactory(article=article, source=SourceFactory(name="Port Authority", slug="port-authority"))
+    fixture = tmp_path / "renames.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {"model": "articles.section", "fields": {"slug": "harbour", "name": "Waterfront"}},
+                {"model": "articles.sourcealias", "fields": {"name": "Dockmasters", "source": ["port-authority"]}},
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert found(client, "waterfront") == ["Tide tables"]
+    assert found(client, "harbour") == []
+    assert found(client, "dockmasters") == ["Tide tables"]
