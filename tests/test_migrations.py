@@ -187,3 +187,34 @@ def test_an_existing_fts5_index_takes_the_tokens_as_written():
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert (found("किताब"), found("कुतुब"), found("मीनार")) == (0, 1, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entry_visibility_filled_by_0005_is_what_indexing_writes():
+    """0005's fill gives each existing entry the public_since and section that indexing writes (drafts, articles
+    in review, scheduled and published ones), so searches after the upgrade equal those after a rebuild."""
+    import importlib
+
+    from django.core.management import call_command
+
+    from search.models import SearchEntry
+    from search.query import parse
+    from search.results import SearchResults
+    from tests.factories import ArticleFactory, SectionFactory
+
+    ArticleFactory(headline="Tide now", section=SectionFactory(name="Coast"))
+    ArticleFactory(headline="Tide later", scheduled=True)
+    ArticleFactory(headline="Tide draft", draft=True)
+    ArticleFactory(headline="Tide review", review=True)
+    rows = lambda: sorted(SearchEntry.objects.values_list("article_id", "section_id", "public_since"))  # noqa: E731
+    indexed = rows()
+    SearchEntry.objects.update(public_since=None, section=None)  # as before 0005
+    fill = importlib.import_module("search.migrations.0005_entry_visibility").FILL
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    assert rows() == indexed
+    search = SearchResults(parse("tide"))
+    found = (search.total, [r.headline for r in search[0:9]])
+    call_command("rebuild_search_index", verbosity=0)
+    search = SearchResults(parse("tide"))
+    assert (search.total, [r.headline for r in search[0:9]]) == found == (1, ["<mark>Tide</mark> now"])
