@@ -158,11 +158,14 @@ def test_facet_tokens_of_migration_0006_are_made_exact_by_0007():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
     def headlines(lookup, value):
-        return sorted(r.headline.replace("<mark>", "").replace("</mark>", "") for r in SearchResults(parse("flood"), {lookup: value})[0:9])
+        return sorted(
+            r.headline.replace("<mark>", "").replace("</mark>", "")
+            for r in SearchResults(parse("flood"), {lookup: value})[0:9]
+        )
 
-    cases = [
-        ("tagged_items__tag__slug", slug) for slug in ("café", "cafe", "CAFE", "snake_case", "हिन्दी", "ह")
-    ] + [("section__slug", slug) for slug in ("météo", "meteo", "news")]
+    cases = [("tagged_items__tag__slug", slug) for slug in ("café", "cafe", "CAFE", "snake_case", "हिन्दी", "ह")] + [
+        ("section__slug", slug) for slug in ("météo", "meteo", "news")
+    ]
     migrated = {case: headlines(*case) for case in cases}
     for lookup, value in cases:
         expected = sorted(Article.objects.published().filter(**{lookup: value}).values_list("headline", flat=True))

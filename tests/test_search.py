@@ -777,7 +777,9 @@ def test_a_facet_filter_finds_exactly_what_an_article_filter_finds(client, names
     """tag=<slug> gives the matches tagged with that very slug, as Article.objects.filter(tagged_items__tag__slug=)
     does: not another slug that folds, splits or cases to the same words."""
     ArticleFactory(headline="Flood defences", tags=names)
-    expected = list(Article.objects.published().filter(tagged_items__tag__slug=value).values_list("headline", flat=True))
+    expected = list(
+        Article.objects.published().filter(tagged_items__tag__slug=value).values_list("headline", flat=True)
+    )
     assert found(client, "flood", tag=value) == expected
 
 

@@ -5,9 +5,9 @@ background notes, corrections) hold the tokens of :mod:`search.text`, ``pairs`` 
 for phrases (:func:`search.text.pairs`) and the article's facet tokens (:func:`search.text.facet_token`); the
 ``unicode61 remove_diacritics 0 categories 'L* N* M* Co'`` tokenizer splits them on spaces only (combining marks
 and private-use characters are token characters) and folds nothing but case again, so it holds the tokens
-PostgreSQL holds (migration ``0008_fts_tokens_as_written``). The table is created by migrations ``search.0001_initial`` and
-``0003_phrase_pairs`` on SQLite only (``0006_facet_tokens`` gives existing rows their facet tokens,
-``0007_facet_tokens_exact`` rewrites them as search.text.facet_token now spells them).
+PostgreSQL holds. The table is created by migrations ``search.0001_initial`` and ``0003_phrase_pairs`` on SQLite
+only (``0006_facet_tokens`` gives existing rows their facet tokens, ``0007_facet_tokens_exact`` rewrites them as
+search.text.facet_token now spells them, ``0008_fts_tokens_as_written`` sets the tokenizer).
 """
 
 import json

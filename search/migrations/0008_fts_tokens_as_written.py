@@ -7,7 +7,7 @@ anew); PostgreSQL has nothing to do."""
 
 from django.db import migrations
 
-COLUMNS = "headline, meta, body, pairs, tokenize = \"unicode61 remove_diacritics {} {}\""
+COLUMNS = 'headline, meta, body, pairs, tokenize = "unicode61 remove_diacritics {} {}"'
 NEW = COLUMNS.format(0, "categories 'L* N* M* Co'")
 OLD = COLUMNS.format(2, "")
 
