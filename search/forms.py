@@ -1,18 +1,21 @@
 from django import forms
 
+from articles.fields import SlugFormField
+
 SORTS = [("relevance", "Relevance"), ("date", "Newest first")]
 
 
 class SearchForm(forms.Form):
     """What readers type (``q``), the order, and the facets that narrow a search. Bad input is a form
-    error naming the field, never a server error (NUL bytes and over-long input included)."""
+    error naming the field, never a server error (NUL bytes and over-long input included). Facets take every
+    slug the site makes (articles.text.validate_slug: combining marks too, in NFC, at most its length)."""
 
     q = forms.CharField(label="Search articles", max_length=200, required=False, strip=True)
     sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
-    section = forms.SlugField(allow_unicode=True, max_length=255, required=False)
-    tag = forms.SlugField(allow_unicode=True, max_length=255, required=False)
-    source = forms.SlugField(allow_unicode=True, max_length=255, required=False)
-    author = forms.SlugField(allow_unicode=True, max_length=255, required=False)
+    section = SlugFormField(required=False)
+    tag = SlugFormField(required=False)
+    source = SlugFormField(required=False)
+    author = SlugFormField(required=False)
     year = forms.IntegerField(min_value=1, max_value=9999, required=False)
 
     # Each facet's parameter and the article lookup it narrows by.

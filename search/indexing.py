@@ -166,9 +166,11 @@ _ARTICLES_OF = {
 }
 
 
-def _name_changed(sender, instance, using, created=False, raw=False, **kwargs):
-    if raw or (created and sender is not SourceAlias):
-        return  # nothing refers to a new row yet (a new alias renames its source); fixtures index as they load
+def _name_changed(sender, instance, using, created=False, **kwargs):
+    if created and sender is not SourceAlias:
+        return  # nothing refers to a new row yet (a new alias renames its source)
+    # Fixture loads (raw saves) too: a fixture that renames a section or adds an alias changes articles it
+    # does not hold; the articles it holds are indexed as they load.
     _changed(_ARTICLES_OF[sender](instance).using(using).values_list("pk", flat=True), using)
 
 

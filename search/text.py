@@ -3,8 +3,9 @@
 One function, :func:`normalize`, turns a word as written into the token stored in (and looked up in) the
 index, on SQLite and PostgreSQL alike, so both databases hold the same tokens and give the same results:
 
-- case and accents are folded in every script (NFKD, combining marks dropped, Unicode case folding), as
-  SQLite's ``unicode61 remove_diacritics 2`` tokenizer and PostgreSQL's ``unaccent`` + ``lower`` do;
+- case and accents are folded in every script (NFKD, combining marks dropped, Unicode case folding), here
+  only: neither database splits a token or folds its accents again (SQLite's FTS5 tokenizer keeps marks,
+  search.engines.sqlite);
 - ' and ’ are the same, and an apostrophe or ``&`` inside a word joins it (``Mayor’s``, ``AT&T``);
 - Latin-script words are stemmed with the Snowball English stemmer (``negotiations`` -> ``negoti``), the
   algorithm of PostgreSQL's ``english`` configuration (https://snowballstem.org/algorithms/english/stemmer.html);
@@ -164,18 +165,21 @@ def pairs(tokens: list[str]) -> list[str]:
     return [f"{first}{PAIR}{second}" for first, second in itertools.pairwise(tokens)]
 
 
-# Marks a facet token (see facet_token). Private-use characters, like PAIR: never part of a query word.
+# Marks a facet token (see facet_token). A private-use character, like PAIR: never part of a query word.
 FACET = "\ue001"
-_SLUG_JOINERS = str.maketrans({"-": "\ue002", "_": "\ue003"})
 
 
 def facet_token(kind: str, slug: str) -> str:
     """The index token saying an article belongs to the section, tag, source or author ``slug`` (``kind``:
     "section", "tag", "source" or "author"): ``facet_token("tag", "met-office")`` ->
-    ``"\ue001tag\ue001met\ue002office"``.
+    ``"\ue001tag\ue0016d65742d6f6666696365"``.
 
     Indexed with the article's words (without positions), so a search narrowed by a facet is one more token to
     intersect in the index (FTS5's doclists, a GIN posting list), not a join of every match with a link table.
-    The slug's - and _ become private-use characters, which FTS5's unicode61 tokenizer keeps inside a token.
+    The slug is written as the lower-case hex of its UTF-8 bytes: FTS5's unicode61 tokenizer folds case and
+    accents and splits words at combining marks, so the slug itself would make ``Café``, ``cafe`` and ``CAFE``
+    one token and ``ह`` a prefix of ``हिन्दी``; hex digits it keeps as they are, so a facet token matches
+    exactly the slug an Article filter would (the same on PostgreSQL). At most 2 x 600 + 9 characters
+    (slugs are at most 600 characters percent-encoded), within PostgreSQL's 2 KB lexeme.
     """
-    return f"{FACET}{kind}{FACET}{slug.translate(_SLUG_JOINERS)}"
+    return f"{FACET}{kind}{FACET}{slug.encode().hex()}"

@@ -4,6 +4,8 @@ snippets, facets, the desk, and an index that follows every kind of change. Runs
 import datetime
 import html
 import re
+import unicodedata
+import urllib.parse
 from io import StringIO
 
 import pytest
@@ -777,3 +779,85 @@ def test_drafts_among_many_matches_are_counted_in_the_index(client, many, settin
         assert "3 results for" in client.get("/search/", {"q": "flood"}).content.decode()
     joined = [q["sql"] for q in queries.captured_queries if '"status" IN' in q["sql"] and "search_fts" in q["sql"]]
     assert connection.vendor != "sqlite" or not joined
+
+
+@pytest.mark.parametrize(
+    ("names", "value"),
+    [
+        (["Café"], "cafe"),  # FTS5's unicode61 folded accents: tag=cafe found articles tagged café
+        (["Cafe"], "café"),
+        (["Rivers"], "RIVERS"),  # ... and case: on PostgreSQL no tag RIVERS, on SQLite the rivers tag
+        (["हिन्दी"], "ह"),  # ... and split at combining marks: ह was a prefix of हिन्दी
+        (["น้ำท่วม"], "น"),
+        (["Київ"], "киів"),
+        (["Rivers"], "rivers"),
+        (["snake_case-tag"], "snake_case-tag"),
+    ],
+)
+def test_a_facet_filter_finds_exactly_what_an_article_filter_finds(client, names, value):
+    """tag=<slug> gives the matches tagged with that very slug, as Article.objects.filter(tagged_items__tag__slug=)
+    does: not another slug that folds, splits or cases to the same words."""
+    ArticleFactory(headline="Flood defences", tags=names)
+    expected = list(
+        Article.objects.published().filter(tagged_items__tag__slug=value).values_list("headline", flat=True)
+    )
+    assert found(client, "flood", tag=value) == expected
+
+
+@pytest.mark.parametrize("name", ["हिन्दी", "น้ำท่วม", "Київ", "Café"])
+def test_facet_links_of_slugs_in_every_script_narrow_the_search(client, name):
+    """The search form takes every slug the site makes (articles.text.validate_slug: combining marks
+    included, as Hindi and Thai are written), so following a facet link narrows the search, never a form error."""
+    ArticleFactory(headline="Flood defences", tags=[name])
+    ArticleFactory(headline="Flood elsewhere")
+    page = client.get("/search/", {"q": "flood"}).content.decode()
+    slug = Tag.objects.get(name=name).slug
+    link = re.search(r'href="(\?[^"]*tag=[^"]*)"', page).group(1)
+    assert urllib.parse.parse_qs(html.unescape(link)[1:])["tag"] == [slug]
+    narrowed = client.get("/search/" + html.unescape(link))
+    assert "errorlist" not in narrowed.content.decode()
+    assert found(client, "flood", tag=slug) == ["Flood defences"]
+    nfd = unicodedata.normalize("NFD", slug)  # as macOS keyboards may send it
+    assert found(client, "flood", tag=nfd) == ["Flood defences"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "query"),
+    [
+        ("कुतुब मीनार", "किताब"),  # vowel signs: FTS5's unicode61 split words there, leaving क त ब on both sides
+        ("किताब मेला", "कुतुब"),
+        ("Łódź floods", "lodz"),  # ł has no decomposition: PostgreSQL keeps it, FTS5 removed it as a diacritic
+        ("Søren speaks", "soren"),
+    ],
+)
+def test_index_tokens_are_matched_as_written_on_both_databases(client, headline, query):
+    """The index's tokens are search.text's (folded in Python), not re-split or re-folded by FTS5, so SQLite
+    finds what PostgreSQL finds: words that differ in a vowel sign or a letter are different words."""
+    from search.text import tokens
+
+    ArticleFactory(headline=headline)
+    assert not set(tokens(headline)) & set(tokens(query))
+    assert found(client, query) == []
+    assert found(client, headline.split()[0]) == [headline]
+
+
+def test_a_fixture_that_renames_a_section_or_adds_an_alias_reindexes_their_articles(client, tmp_path):
+    """loaddata saves rows raw; a renamed section (tag, author, source) or a new alias changes what the articles
+    already in the database show, so they are indexed again, as after a rename on the desk."""
+    import json
+
+    article = ArticleFactory(headline="Tide tables", section=SectionFactory(name="Harbour", slug="harbour"))
+    CitationFactory(article=article, source=SourceFactory(name="Port Authority", slug="port-authority"))
+    fixture = tmp_path / "renames.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {"model": "articles.section", "fields": {"slug": "harbour", "name": "Waterfront"}},
+                {"model": "articles.sourcealias", "fields": {"name": "Dockmasters", "source": ["port-authority"]}},
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert found(client, "waterfront") == ["Tide tables"]
+    assert found(client, "harbour") == []
+    assert found(client, "dockmasters") == ["Tide tables"]

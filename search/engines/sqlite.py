@@ -3,9 +3,11 @@
 Columns ``headline``, ``meta`` (dek, tags, section, bylines, cited sources) and ``body`` (visible text,
 background notes, corrections) hold the tokens of :mod:`search.text`, ``pairs`` each field's adjacent pairs
 for phrases (:func:`search.text.pairs`) and the article's facet tokens (:func:`search.text.facet_token`); the
-``unicode61 remove_diacritics 2`` tokenizer splits them on spaces and would fold case and accents in every
-script had we not done so already. The table is created by migrations ``search.0001_initial`` and
-``0003_phrase_pairs`` on SQLite only (``0006_facet_tokens`` gives existing rows their facet tokens).
+``unicode61 remove_diacritics 0 categories 'L* N* M* Co'`` tokenizer splits them on spaces only (combining marks
+and private-use characters are token characters) and folds nothing but case again, so it holds the tokens
+PostgreSQL holds. The table is created by migrations ``search.0001_initial`` and ``0003_phrase_pairs`` on SQLite
+only (``0006_facet_tokens`` gives existing rows their facet tokens, ``0007_facet_tokens_exact`` rewrites them as
+search.text.facet_token now spells them, ``0008_fts_tokens_as_written`` sets the tokenizer).
 """
 
 import json
