@@ -472,17 +472,19 @@ class Article(KeepsOldSlugs):
     natural_key.dependencies = ["articles.section"]
 
     @property
+    def public_since(self):
+        """From when ArticleQuerySet.published() includes this article: its publication time once an editor has
+        published it (a future one while scheduled); None for drafts and articles in review."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
+
+    @property
     def is_public(self):
         """The rule of ArticleQuerySet.published(), for one article already in hand."""
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.public_since is not None and self.public_since <= timezone.now()
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at is not None and not self.is_public
+        return self.public_since is not None and not self.is_public
 
     @property
     def body_html(self):

@@ -56,14 +56,8 @@ def entry_for(article):
         body=visible_text(article.body),
         extra=_lines(*(note.text for note in article.notes.all()), *(c.text for c in article.corrections.all())),
         section_id=article.section_id,
-        public_since=public_since(article),
+        public_since=article.public_since,
     )
-
-
-def public_since(article):
-    """From when ``article`` is in ``Article.objects.published()``: its publication time once published (a
-    future one while scheduled), None for drafts and articles in review."""
-    return article.published_at if article.status == Article.Status.PUBLISHED else None
 
 
 def facet_tokens(article):

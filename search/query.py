@@ -11,7 +11,7 @@ nothing; nothing typed ever reaches an engine unquoted. Tokens come from :func:`
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .text import WORD_RE, word_tokens
 
@@ -38,6 +38,10 @@ class Query:
 
     def __bool__(self):
         return bool(self.required)
+
+    def with_facets(self, *tokens):
+        """A copy of this query that must also match the facet ``tokens`` (search.text.facet_token)."""
+        return replace(self, facets=[*self.facets, *tokens])
 
     @property
     def phrases(self):

@@ -1,6 +1,5 @@
 """Reading the index: matching articles, ranked and paged, their snippets and the facets of a search."""
 
-import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -88,7 +87,7 @@ class SearchResults:
         facets = [
             facet_token(FACET_LOOKUPS[lookup], value) for lookup, value in filters.items() if lookup in FACET_LOOKUPS
         ]
-        self.query = dataclasses.replace(query, facets=[*query.facets, *facets])
+        self.query = query.with_facets(*facets)
         self.filters = {lookup: value for lookup, value in filters.items() if lookup not in FACET_LOOKUPS}
         self.sort = sort
         self.engine = get_engine()
@@ -116,8 +115,7 @@ class SearchResults:
         # Drafts and articles in review counted in the index by their status tokens, an intersection of two
         # token lists; scheduled articles (published, their time not come) on the article index.
         unpublished = sum(
-            self.engine.count(dataclasses.replace(self.query, facets=[*self.query.facets, facet_token("status", s)]))
-            for s in unpublished_statuses(Article)
+            self.engine.count(self.query.with_facets(facet_token("status", s))) for s in unpublished_statuses(Article)
         )
         scheduled = Article.objects.scheduled().filter(self.engine.match(self.query, scan=True)).count()
         return self.indexed - unpublished - scheduled

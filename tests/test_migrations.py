@@ -8,6 +8,27 @@ BEFORE = [("articles", "0003_article_language")]
 AFTER = [("articles", "0006_article_uid_unique")]
 
 
+def _index_without_tokens(article):
+    """Rewrite ``article``'s index row as the code before facet and status tokens wrote it: words only."""
+    from search.engines.postgresql import tsvector
+    from search.text import tokens
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [article.pk])
+        else:
+            cursor.execute(
+                "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
+                [tsvector(tokens(article.headline)), article.pk],
+            )
+
+
+def _migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_existing_article_gets_its_own_permanent_id():
     executor = MigrationExecutor(connection)
@@ -17,9 +38,7 @@ def test_every_existing_article_gets_its_own_permanent_id():
     Article = old.get_model("articles", "Article")
     for n in range(3):
         Article.objects.create(headline=f"Old {n}", slug=f"old-{n}", section=section, language="en")
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     new = executor.loader.project_state(AFTER).apps.get_model("articles", "Article")
     uids = list(new.objects.values_list("uid", flat=True))
     assert len(uids) == 3 and None not in uids and len(set(uids)) == 3
@@ -38,9 +57,7 @@ def test_existing_names_get_unique_name_keys_and_slugs_move_to_nfc():
     Tag.objects.create(name="Україна", slug="україна")
     Tag.objects.create(name="УКРАЇНА", slug="україна-2")
     Section.objects.create(name=unicodedata.normalize("NFD", "Café"), slug=unicodedata.normalize("NFD", "café"))
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     after = executor.loader.project_state(executor.loader.graph.leaf_nodes()).apps
     tags = after.get_model("articles", "Tag").objects.order_by("pk").values_list("name", "name_key")
     assert list(tags) == [("Україна", "україна"), ("УКРАЇНА (2)", "україна (2)")]
@@ -78,9 +95,7 @@ def test_indexed_articles_get_their_phrase_pairs():
                 "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
                 [tsvector(tokens("Port news"), [], tokens(body)), article.pk],
             )
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     for phrase in ('"harbour pilots"', '"harbour pilots strike"'):
         match = get_engine().match(parse(phrase))
         assert list(Article.objects.filter(match).values_list("pk", flat=True)) == [article.pk]
@@ -89,10 +104,8 @@ def test_indexed_articles_get_their_phrase_pairs():
 
 @pytest.mark.django_db(transaction=True)
 def test_indexed_articles_get_their_facet_tokens():
-    from search.engines.postgresql import tsvector
     from search.query import parse
     from search.results import SearchResults
-    from search.text import tokens
     from tests.factories import ArticleFactory, AuthorFactory, BylineFactory, CitationFactory, SourceFactory
 
     executor = MigrationExecutor(connection)
@@ -101,14 +114,7 @@ def test_indexed_articles_get_their_facet_tokens():
     CitationFactory(article=article, source=SourceFactory(name="Met Office"))
     author = AuthorFactory(name="Ann Reporter")
     BylineFactory(article=article, author=author)
-    with connection.cursor() as cursor:  # the index as the code before facet tokens wrote it
-        if connection.vendor == "sqlite":
-            cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [article.pk])
-        else:
-            cursor.execute(
-                "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
-                [tsvector(tokens(article.headline)), article.pk],
-            )
+    _index_without_tokens(article)  # as the code before facet tokens wrote it
     facets = {
         "section__slug": article.section.slug,
         "tagged_items__tag__slug": "rivers",
@@ -117,9 +123,7 @@ def test_indexed_articles_get_their_facet_tokens():
     }
     headlines = lambda lookup, value: [r.headline for r in SearchResults(parse("flood"), {lookup: value})[0:5]]  # noqa: E731
     assert headlines("tagged_items__tag__slug", "rivers") == []
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     for lookup, value in facets.items():
         assert headlines(lookup, value) == ["<mark>Flood</mark> defences"], lookup
 
@@ -134,19 +138,11 @@ def test_indexed_drafts_get_their_status_tokens():
     executor = MigrationExecutor(connection)
     executor.migrate([("search", "0008_fts_tokens_as_written")])
     draft = ArticleFactory(headline="Flood draft", draft=True)
-    with connection.cursor() as cursor:  # the index as the code before status tokens wrote it
-        if connection.vendor == "sqlite":
-            cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [draft.pk])
-        else:
-            cursor.execute(
-                "UPDATE search_searchentry SET document = 'flood'::tsvector WHERE article_id = %s", [draft.pk]
-            )
+    _index_without_tokens(draft)  # as the code before status tokens wrote it
     query = parse("flood")
     query.facets.append(facet_token("status", "draft"))
     assert get_engine().count(query) == 0
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     assert get_engine().count(query) == 1
 
 
@@ -157,10 +153,8 @@ def test_facet_tokens_of_migration_0006_are_made_exact_by_0007():
     from django.core.management import call_command
 
     from articles.models import Article
-    from search.engines.postgresql import tsvector
     from search.query import parse
     from search.results import SearchResults
-    from search.text import tokens
     from tests.factories import ArticleFactory, SectionFactory
 
     executor = MigrationExecutor(connection)
@@ -168,20 +162,11 @@ def test_facet_tokens_of_migration_0006_are_made_exact_by_0007():
     ArticleFactory(headline="Flood in town", tags=["Café"], section=SectionFactory(name="Météo"))
     ArticleFactory(headline="Flood by the sea", tags=["Cafe", "snake_case"], section=SectionFactory(name="Meteo"))
     ArticleFactory(headline="Flood on the plain", tags=["हिन्दी"])
-    with connection.cursor() as cursor:  # the index as the code before facet tokens wrote it
-        for article in Article.objects.all():
-            if connection.vendor == "sqlite":
-                cursor.execute("UPDATE search_fts SET pairs = '' WHERE rowid = %s", [article.pk])
-            else:
-                cursor.execute(
-                    "UPDATE search_searchentry SET document = %s::tsvector WHERE article_id = %s",
-                    [tsvector(tokens(article.headline)), article.pk],
-                )
+    for article in Article.objects.all():  # as the code before facet tokens wrote it
+        _index_without_tokens(article)
     executor = MigrationExecutor(connection)
     executor.migrate([("search", "0006_facet_tokens")])  # the tokens 0006 wrote
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
 
     def headlines(lookup, value):
         return sorted(
@@ -212,9 +197,7 @@ def test_an_existing_fts5_index_takes_the_tokens_as_written():
     ArticleFactory(headline="कुतुब मीनार")
     found = lambda q: SearchResults(parse(q)).total  # noqa: E731
     assert found("किताब") == (1 if connection.vendor == "sqlite" else 0)  # क त ब: the fault
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    _migrate_to_latest()
     assert (found("किताब"), found("कुतुब"), found("मीनार")) == (0, 1, 1)
 
 
