@@ -134,6 +134,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "keepalives_idle": 30,
         }
     )
+# The article page's statements are prepared once per PostgreSQL connection (articles.compiled). Turn this off
+# (0) behind a transaction-mode pooler such as PgBouncer with pool_mode = transaction, where a session's
+# prepared statements do not follow the app from one transaction to the next.
+NEWSROOM_PREPARED_STATEMENTS = os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") == "1"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (editors saving, imports); wait a little instead of failing at once,
     # but not longer than a reader would.
