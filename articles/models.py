@@ -21,7 +21,7 @@ from taggit.models import ItemBase, NaturalKeyManager, TagBase
 from .fields import SlugField
 from .links import slug_url
 from .querysets import ArticleQuerySet, CorrectionQuerySet
-from .text import name_key, nfc, sanitize_html, slugify, unique_slug
+from .text import name_key, nfc, sanitize_html, sanitized, slugify, unique_slug
 
 
 def default_language():
@@ -488,8 +488,8 @@ class Article(KeepsOldSlugs):
 
     @property
     def body_html(self):
-        """The body, sanitized again on the way out (fixtures and raw SQL bypass save())."""
-        return sanitize_html(self.body)
+        """The body, sanitized again on the way out (fixtures and raw SQL bypass save()); see text.sanitized."""
+        return sanitized(self.body)
 
     @property
     def urn(self):

@@ -230,15 +230,26 @@ def article_for_page(slug, user):
     article._prefetched_objects_cache = cache = {}
     for name, rows in zip(_DETAIL_RELATIONS, relations, strict=True):
         manager = getattr(article, name)
-        if name != "tags":
+        if name == "tags":
+            queryset = _tags_of(manager, article)
+        else:
             field = manager.field  # the child's foreign key to the article: set, so child.article costs no query
             for row in rows:
                 field.set_cached_value(row, article)
-        queryset = manager.get_queryset()  # filtered to this article, as a prefetch leaves it
+            queryset = manager.get_queryset()  # filtered to this article (lazily), as a prefetch leaves it
         queryset._result_cache = rows
         queryset._prefetch_done = True
         cache[name] = queryset
     return article
+
+
+def _tags_of(manager, article):
+    """What ``article.tags.get_queryset()`` is (taggit's ``tags_for()``, unordered), with its filter deferred
+    until the queryset is chained, as Django's related managers defer theirs: building it costs 0.1-0.2 ms, and
+    the page only lists the tags."""
+    queryset = manager.through.tag_model()._default_manager.order_by()
+    queryset._defer_next_filter = True
+    return queryset.filter(**{f"{manager.through.tag_relname()}__content_object": article})
 
 
 def known_to(objects, relation, user, count_name):

@@ -138,6 +138,24 @@ def test_prepared_statements_can_be_turned_off_for_a_transaction_mode_pooler(set
     assert "EXECUTE" not in captured[0]["sql"] and prepared_names() == set()
 
 
+def test_a_reader_s_article_builds_no_filter_until_a_relation_is_filtered(monkeypatch):
+    """The page only lists each relation; a filter on one (never on the page) still gets that article's rows."""
+    from django.db.models.sql.query import Query
+
+    article = FullArticleFactory(everything__tags=3)
+    other = FullArticleFactory(everything__tags=3)
+    article_for_page(article.slug, AnonymousUser())  # compiled
+    built = []
+    original = Query.build_filter
+    monkeypatch.setattr(Query, "build_filter", lambda self, *a, **k: built.append(a) or original(self, *a, **k))
+    fast = article_for_page(article.slug, AnonymousUser())
+    assert len(fast.tags.all()) == 3 and built == []
+    other.tags.add("Topic 9")  # another article's tag that a filter must leave out
+    assert set(fast.tags.filter(name__startswith="Topic")) == set(article.tags.all())
+    assert list(fast.bylines.filter(order__gte=0)) == list(article.bylines.all())
+    assert fast.tags.all().order_by("-name")[0] == max(article.tags.all(), key=lambda tag: tag.name)
+
+
 def test_readers_get_none_for_what_is_not_public(settings):
     user = AnonymousUser()
     draft = ArticleFactory(draft=True)
