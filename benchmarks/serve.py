@@ -167,9 +167,9 @@ def drain():
         quick = quick + 1 if time.perf_counter() - start < 0.2 else 0
 
 
-def wrk(path):
-    """(requests/s, p50 ms, p99 ms) of SECONDS of 4 connections on one thread."""
-    out = run("wrk", "-t1", "-c4", f"-d{SECONDS}s", "--latency", f"http://127.0.0.1:{PORT}{path}")
+def wrk(path, seconds=SECONDS):
+    """(requests/s, p50 ms, p99 ms) of ``seconds`` (default SECONDS) of 4 connections on one thread."""
+    out = run("wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{PORT}{path}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
     def percentile(p):
@@ -198,10 +198,15 @@ def measure(env, tmp, pages, *, cached):
     results = {}
     with Server(production_env(env, tmp, cached), args=MEASURING):
         for name, path in pages.items():
-            fetch(path)  # warm (and, cached, fill) both workers' caches
+            # Warm both workers first (a second of load reaches each; two requests may reach one only): a
+            # worker's first request of a page compiles templates and queries and fills its caches, which
+            # would otherwise count in a 3-second run of whichever worker it fell to.
             fetch(path)
+            wrk(path, seconds=1)
             drain()
             page = wrk(path)
+            drain()
+            wrk(twins[name][0], seconds=1)
             drain()
             static = wrk(twins[name][0])
             ratio = page[0] / max(static[0], 0.01)  # wrk reports 0 req/s when no request finished in time
@@ -272,7 +277,8 @@ def report(results, out):
         "",
         f"Machine: {machine()}. gunicorn 2 sync workers, wrk -t1 -c4 -d{SECONDS}s on loopback, production settings,",
         "local-memory cache per worker. Each page is measured right after a static file of the same size served by",
-        "the same server; **ratio** = page req/s / static req/s (1.0 = as fast as a static file).",
+        "the same server, each after a second of warm-up load; **ratio** = page req/s / static req/s (1.0 = as",
+        "fast as a static file).",
         "Uncached = page cache off (NEWSROOM_PAGE_CACHE_SECONDS=0). Growth = uncached time per request at",
         f"{ARTICLES:,} articles / at {SMALL:,}, each relative to its static file (goal <= 2).",
         "",

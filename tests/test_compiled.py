@@ -79,6 +79,10 @@ def test_a_reader_s_article_page_is_one_round_trip_to_postgresql(django_assert_n
         assert shown(article_for_page(article.slug, AnonymousUser())) == expected
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 6):
         assert article_for_page("no-such-article", AnonymousUser()) is None
+    # A slug is a value, never SQL, however it is written.
+    for slug in ("x'; DROP TABLE articles_article; --", "100%s", "%%", "$1", "\\", article.slug + "'"):
+        assert article_for_page(slug, AnonymousUser()) is None
+    assert article_for_page(article.slug, AnonymousUser()) == article
 
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
