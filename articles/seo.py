@@ -1,11 +1,14 @@
 """What search engines and feed readers are told about a page: absolute URLs, times, structured data."""
 
 import datetime
+import functools
 import re
 from urllib.parse import urljoin
 
 import nh3
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
@@ -35,11 +38,18 @@ LOCALE_TERRITORIES = {
 }  # fmt: skip
 
 
+# What iri_to_uri() leaves as it is: unreserved ASCII and the characters it passes to quote() as safe.
+_URI_ALREADY = re.compile(r"[A-Za-z0-9_.~/#%\[\]=:;$&()+,!?*@'-]*")
+
+
 def absolute_url(path):
-    """``path`` on the public site, whatever host the request came in on (an absolute URL stays as it is)."""
-    if path.startswith(("https://", "http://")):
-        return iri_to_uri(path)
-    return iri_to_uri(f"{settings.NEWSROOM_SITE_URL}{path}")
+    """``path`` on the public site, whatever host the request came in on (an absolute URL stays as it is).
+
+    An IRI becomes a URI as Django's iri_to_uri() makes it (RFC 3987, section 3.1); one that is a URI already,
+    as most are, is used as it is (quote() costs a few microseconds, a dozen times a page).
+    """
+    url = path if path.startswith(("https://", "http://")) else f"{settings.NEWSROOM_SITE_URL}{path}"
+    return url if _URI_ALREADY.fullmatch(url) else iri_to_uri(url)
 
 
 def og_locale(code):
@@ -51,16 +61,48 @@ def og_locale(code):
     return f"{language}_{territory.upper() if len(territory) == 2 else language.upper()}"
 
 
+_site_parts = {}  # function -> its value, for the parts of pages that depend on the settings only
+
+
+@receiver(setting_changed)
+def _forget_site_parts(**kwargs):
+    """A test that changes the settings gets parts made with its settings."""
+    _site_parts.clear()
+
+
+def site_part(function):
+    """``function()``, which depends on the settings and static files only, computed once per process.
+
+    Each call returns the same object: callers must not change it. About 20 microseconds saved per use: a
+    static file's hashed address and an absolute URL, on every page.
+    """
+
+    @functools.wraps(function)
+    def once():
+        try:
+            return _site_parts[function]
+        except KeyError:
+            value = _site_parts[function] = function()
+            return value
+
+    return once
+
+
 def card_image(article=None):
     """The image link previews and structured data show for ``article`` (or any other page).
 
     Its featured image with its size in pixels, else the site's default image (settings.NEWSROOM_DEFAULT_IMAGE,
     a static file of NEWSROOM_DEFAULT_IMAGE_SIZE). A dict of ``url`` (absolute), ``width``, ``height`` (ints or
-    None) and ``alt``.
+    None) and ``alt``; the default one is shared (site_part): not to be changed.
     """
     picture = social_card(getattr(article, "featured_image", None))
     if picture:
         return {**picture, "url": absolute_url(picture["url"])}
+    return _default_card()
+
+
+@site_part
+def _default_card():
     width, height = settings.NEWSROOM_DEFAULT_IMAGE_SIZE
     return {
         "url": absolute_url(static(settings.NEWSROOM_DEFAULT_IMAGE)),
@@ -75,8 +117,10 @@ def _image_object(image):
     return {key: value for key, value in data.items() if value}
 
 
+@site_part
 def organization():
-    """The publisher, as schema.org NewsMediaOrganization with its logo (settings.NEWSROOM_LOGO)."""
+    """The publisher, as schema.org NewsMediaOrganization with its logo (settings.NEWSROOM_LOGO). Shared: not
+    to be changed."""
     width, height = settings.NEWSROOM_LOGO_SIZE
     logo = {"url": absolute_url(static(settings.NEWSROOM_LOGO)), "width": width, "height": height}
     return {

@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
+from django.templatetags.static import StaticNode
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -185,7 +186,8 @@ def test_staff_still_see_their_drafts():
 def test_a_repeated_article_view_compiles_no_sql_and_reverses_no_url(client, settings, monkeypatch):
     """Uncached, the second view of an article builds no SQL: its own queries are compiled once per process and
     the navigation and related articles are kept per content generation. Nor does it reverse a URL: the site's
-    links are found once per process (context_processors.site_links), slugged ones by articles.links."""
+    links are found once per process (context_processors.site_links), slugged ones by articles.links; nor the
+    address of a static file (articles.seo.site_part)."""
     from django.urls.resolvers import URLResolver
 
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
@@ -200,10 +202,15 @@ def test_a_repeated_article_view_compiles_no_sql_and_reverses_no_url(client, set
     monkeypatch.setattr(
         URLResolver, "_reverse_with_prefix", lambda self, *a, **k: reversed_.append(a) or reverse(self, *a, **k)
     )
+    static_urls = []
+    static_url = StaticNode.handle_simple
+    monkeypatch.setattr(StaticNode, "handle_simple", lambda path: static_urls.append(path) or static_url(path))
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and article.headline in response.content.decode()
     assert 'href="/feeds/rss/"' in response.content.decode()
     assert compiled == [] and reversed_ == []
+    # Nor does it look up a static file's address: the publisher's logo and the default card are the site's.
+    assert static_urls == [] and '"NewsMediaOrganization"' in response.content.decode()
 
 
 def test_a_compiled_query_runs_with_each_value_and_converts_as_the_orm_does():

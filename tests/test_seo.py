@@ -194,3 +194,29 @@ def test_favicon_and_touch_icons_exist(client):
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         assert response["Content-Type"].startswith("image/"), url
+
+
+def test_an_absolute_url_is_what_iri_to_uri_makes_and_costs_no_quoting_when_already_a_uri(monkeypatch, settings):
+    """Pages make a dozen absolute URLs each (links, structured data): one that is a URI already (most are:
+    ASCII slugs) is used as it is; any other is quoted by Django's iri_to_uri (RFC 3987, section 3.1)."""
+    import random
+    import urllib.parse
+
+    from django.utils.encoding import iri_to_uri
+
+    from articles import seo
+
+    settings.NEWSROOM_SITE_URL = "https://news.example.org"
+    alphabet = "aZ09-_.~/#%[]=:;$&()+,!?*@'\\\"<> ^`{|}\t\n\x7fé—हि"
+    rng = random.Random(7)
+    paths = ["/articles/plain-slug/", "/tags/हिन्दी/", "/a b/", "/x%20y/", "https://ex.org/a?b=c&d=é"]
+    paths += ["/" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    for path in paths:
+        expected = iri_to_uri(path if path.startswith("https://") else settings.NEWSROOM_SITE_URL + path)
+        assert seo.absolute_url(path) == expected, path
+    quoted = []
+    quote = urllib.parse.quote
+    monkeypatch.setattr(urllib.parse, "quote", lambda *a, **k: quoted.append(a) or quote(*a, **k))
+    monkeypatch.setattr("django.utils.encoding.quote", urllib.parse.quote)
+    assert seo.absolute_url("/articles/plain-slug/") == "https://news.example.org/articles/plain-slug/"
+    assert quoted == []
