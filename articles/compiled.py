@@ -103,7 +103,8 @@ def run_together(*calls):
     the app as much again (https://www.psycopg.org/psycopg3/docs/basic/from_pg2.html#multiple-results). There,
     unless settings.NEWSROOM_PREPARED_STATEMENTS is off, each statement is also prepared once per connection
     (see ``_prepared_statements``). Elsewhere (SQLite, server-side binding) they run one by one. All queries must
-    use the same database.
+    use the same database. Each statement still reads its own snapshot (READ COMMITTED): run together only
+    queries whose values do not depend on each other's rows.
     """
     statements = [query.statement(*values) for query, values in calls]
     alias = statements[0][0]
@@ -111,20 +112,15 @@ def run_together(*calls):
         raise ValueError("Queries run together must use one database.")
     connection = connections[alias]  # this thread's connection; the compiler was made on another's
     with connection.cursor() as cursor:
-        if len(statements) > 1 and _several_per_round_trip(cursor):
-            if settings.NEWSROOM_PREPARED_STATEMENTS:
-                try:
-                    results = _run_in_one_message(cursor, _prepared_statements(cursor, statements))
-                except DatabaseError:
-                    _prepared.pop(cursor.db.connection, None)  # read the session's statements again next time
-                    raise
-            else:
-                results = _run_in_one_message(cursor, statements)
-        else:
+        if not _several_per_round_trip(cursor):
             results = []
             for _, sql, params in statements:
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall())
+        elif settings.NEWSROOM_PREPARED_STATEMENTS:
+            results = _run_prepared(cursor, statements)
+        else:
+            results = _run_in_one_message(cursor, statements)
     return [query.instances(rows, connection) for (query, _), rows in zip(calls, results, strict=True)]
 
 
@@ -146,9 +142,30 @@ def _run_in_one_message(cursor, statements):
     return results
 
 
-# The names of the statements prepared on each PostgreSQL connection (psycopg's), as far as this process knows.
+# The names of the statements prepared on each PostgreSQL connection (psycopg's), as far as this process knows;
+# _DISTRUSTED after an error, until the connection's own statements are deallocated and prepared again.
 _prepared = weakref.WeakKeyDictionary()
+_DISTRUSTED = frozenset()
 _PARAMETER = re.compile(r"%%|%s")
+
+
+def _run_prepared(cursor, statements):
+    """The rows of each of ``statements``, run as prepared statements (see ``_prepared_statements``).
+
+    After an error the connection's statements are distrusted: a schema change can leave a prepared statement
+    failing on every run ("cached plan must not change result type"), and a pooler's DISCARD ALL drops them.
+    In autocommit (a request's reads) the page is retried once with them deallocated and prepared again; inside
+    a transaction the error stands (the transaction is broken), and the next use prepares them again.
+    """
+    raw = cursor.db.connection
+    for attempt in (1, 2):
+        try:
+            return _run_in_one_message(cursor, _prepared_statements(cursor, statements))
+        except DatabaseError:
+            _prepared[raw] = _DISTRUSTED
+            if attempt == 2 or cursor.db.in_atomic_block:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _prepared_statements(cursor, statements):
@@ -157,19 +174,20 @@ def _prepared_statements(cursor, statements):
     PostgreSQL plans a statement on every run; planning these small indexed reads costs it several times their
     execution. A prepared statement (https://www.postgresql.org/docs/current/sql-prepare.html) is planned once
     per session, named here after its SQL. What the session has is read from ``pg_prepared_statements`` on the
-    connection's first use and again after any error, so statements deallocated behind the app's back (a
-    pooler's DISCARD ALL) fail one request at most. SQL-level PREPARE does not survive a transaction-mode pooler
-    (PgBouncer's ``pool_mode = transaction``): turn NEWSROOM_PREPARED_STATEMENTS off there.
+    connection's first use (a pooled session may have them); after an error (``_run_prepared``) they are
+    deallocated and prepared anew. SQL-level PREPARE does not survive a transaction-mode pooler (PgBouncer's
+    ``pool_mode = transaction``): turn NEWSROOM_PREPARED_STATEMENTS off there.
     """
     raw = cursor.db.connection
     known = _prepared.get(raw)
-    if known is None:
+    if known is None or known is _DISTRUSTED:
         cursor.execute("SELECT name FROM pg_prepared_statements WHERE starts_with(name, 'newsroom_')")
-        known = _prepared[raw] = {name for (name,) in cursor.fetchall()}
-    named = [
-        ("newsroom_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest(), sql, params)
-        for _, sql, params in statements
-    ]
+        names = {name for (name,) in cursor.fetchall()}
+        if known is _DISTRUSTED and names:
+            cursor.execute(";\n".join(f"DEALLOCATE {name}" for name in sorted(names)))
+            names = set()
+        known = _prepared[raw] = names
+    named = [(_statement_name(sql), sql, params) for _, sql, params in statements]
     missing = {name: sql for name, sql, _ in named if name not in known}
     if missing:  # no parameters: the statements' text goes as written
         cursor.execute(";\n".join(f"PREPARE {name} AS {_numbered(sql)}" for name, sql in missing.items()))

@@ -4,7 +4,7 @@ import functools
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from .compiled import CompiledQuery, run_together
@@ -167,7 +167,8 @@ def sees_unpublished(user):
     return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
 
 
-# Placeholder of the article page's compiled queries (articles.compiled): a value no slug has.
+# Placeholders of the article page's compiled queries (articles.compiled): values no row has.
+_ARTICLE_ID_MARK = -7_301_190_407_311
 _SLUG_MARK = "\x00compiled-article-slug"
 
 _DETAIL_RELATIONS = ("bylines", "tags", "citations", "notes", "corrections")
@@ -176,35 +177,31 @@ _DETAIL_RELATIONS = ("bylines", "tags", "citations", "notes", "corrections")
 @functools.cache
 def _detail_queries():
     """The article page's queries for readers, by relation name: the article by slug, then what for_detail()
-    prefetches, each found by the same slug (in a subquery, so all six can run together). Each compiled on first
-    use (once per process)."""
+    prefetches, by the article's id. Each compiled on first use (once per process)."""
     from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
-
-    def article_id(slug):
-        return Subquery(Article.objects.filter(slug=slug).order_by().values("pk"))
 
     def children(model, *related):
         # (select_related() with no field would join every foreign key: the article and its section too.)
         if related:
-            return lambda slug: model.objects.filter(article_id=article_id(slug)).select_related(*related)
-        return lambda slug: model.objects.filter(article_id=article_id(slug))
+            return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
+        return lambda article_id: model.objects.filter(article_id=article_id)
 
     return {
         "self": CompiledQuery(
             lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug).order_by(),
             _SLUG_MARK,
         ),
-        "bylines": CompiledQuery(children(Byline, "author"), _SLUG_MARK),
+        "bylines": CompiledQuery(children(Byline, "author"), _ARTICLE_ID_MARK),
         # In the order of the article's own tag manager (its links' order), as taggit reads them.
         "tags": CompiledQuery(
-            lambda slug: Tag.objects.filter(tagged_articles__content_object_id=article_id(slug)).order_by(
+            lambda article_id: Tag.objects.filter(tagged_articles__content_object_id=article_id).order_by(
                 "tagged_articles__pk"
             ),
-            _SLUG_MARK,
+            _ARTICLE_ID_MARK,
         ),
-        "citations": CompiledQuery(children(Citation, "source"), _SLUG_MARK),
-        "notes": CompiledQuery(children(BackgroundNote), _SLUG_MARK),
-        "corrections": CompiledQuery(children(Correction), _SLUG_MARK),
+        "citations": CompiledQuery(children(Citation, "source"), _ARTICLE_ID_MARK),
+        "notes": CompiledQuery(children(BackgroundNote), _ARTICLE_ID_MARK),
+        "corrections": CompiledQuery(children(Correction), _ARTICLE_ID_MARK),
     }
 
 
@@ -212,21 +209,23 @@ def article_for_page(slug, user):
     """The article at ``slug`` that ``user`` may see, with everything its page shows (for_detail()), or None.
 
     The same article, relations and order as ``Article.objects.visible_to(user).for_detail()`` gives. For readers
-    (to whom visible_to() is published()), six queries compiled once per process and run together (one round
-    trip on PostgreSQL: articles.compiled.run_together): the article with its section and picture, kept only if
-    Article.is_public (published()'s rule for an article in hand), and its bylines with their authors, tags,
-    citations with their sources, notes and corrections. Staff, who may also see drafts, get the ORM's
-    visible_to().for_detail().
+    (to whom visible_to() is published()), six queries compiled once per process: the article with its section
+    and picture, kept only if Article.is_public (published()'s rule for an article in hand), then, by its id,
+    its bylines with their authors, tags, citations with their sources, notes and corrections, run together
+    (one round trip on PostgreSQL: articles.compiled.run_together). By id, not by slug in the same message:
+    a slug moved to another article between two statements must not bring that article's rows. Staff, who may
+    also see drafts, get the ORM's visible_to().for_detail().
     """
     from .models import Article  # the models import this module
 
     if sees_unpublished(user):
         return Article.objects.visible_to(user).for_detail().filter(slug=slug).first()
     queries = _detail_queries()
-    found, *relations = run_together(*((queries[name], (slug,)) for name in ("self", *_DETAIL_RELATIONS)))
+    found = queries["self"](slug)
     if not found or not found[0].is_public:
         return None
     article = found[0]
+    relations = run_together(*((queries[name], (article.pk,)) for name in _DETAIL_RELATIONS))
     article._prefetched_objects_cache = cache = {}
     for name, rows in zip(_DETAIL_RELATIONS, relations, strict=True):
         manager = getattr(article, name)

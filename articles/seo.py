@@ -48,6 +48,7 @@ def absolute_url(path):
     An IRI becomes a URI as Django's iri_to_uri() makes it (RFC 3987, section 3.1); one that is a URI already,
     as most are, is used as it is (quote() costs a few microseconds, a dozen times a page).
     """
+    path = str.__str__(str(path))  # a plain str, as iri_to_uri() returns: not a lazy or a safe string
     url = path if path.startswith(("https://", "http://")) else f"{settings.NEWSROOM_SITE_URL}{path}"
     return url if _URI_ALREADY.fullmatch(url) else iri_to_uri(url)
 

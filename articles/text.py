@@ -1,8 +1,10 @@
 """Text helpers shared by models, imports and templates: slugs and safe HTML."""
 
+import collections
 import functools
 import html
 import re
+import threading
 import unicodedata
 from urllib.parse import quote
 
@@ -285,9 +287,14 @@ def sanitize_html(value: str) -> str:
     return _IMG.sub(lambda m: m.group(0) if _IMG_ALT.search(m.group(0)) and " src=" in m.group(0) else "", cleaned)
 
 
-# Bodies up to this many characters are remembered once sanitized (most stories; a longer one is sanitized
-# each time): about 256 x 2 x 20,000 characters at most per process.
-_REMEMBERED_BODY_LENGTH = 20_000
+# Sanitized bodies remembered per process, most recently used last: (text, MEDIA_URL) -> sanitized text. At
+# most _REMEMBERED_CHARACTERS characters in all, texts and results (a str takes 1, 2 or 4 bytes a character:
+# 8 MB at worst); one entry at most a 50th of that, so a long read or an output that escaping made five times
+# longer is sanitized each time instead.
+_REMEMBERED_CHARACTERS = 2_000_000
+_remembered = collections.OrderedDict()
+_remembered_lock = threading.Lock()
+_remembered_size = 0
 
 
 def sanitized(value: str) -> str:
@@ -296,15 +303,24 @@ def sanitized(value: str) -> str:
     Pages and feeds sanitize the same stored bodies again on every render (fixtures and raw SQL bypass save());
     nh3 with its per-attribute callback costs about 0.2 ms a story, a lookup a few microseconds.
     """
-    value = value or ""
-    if len(value) > _REMEMBERED_BODY_LENGTH:
-        return sanitize_html(value)
-    return _sanitized(value, settings.MEDIA_URL)
-
-
-@functools.lru_cache(maxsize=256)
-def _sanitized(value, media_url):
-    return sanitize_html(value)
+    global _remembered_size
+    key = (value or "", settings.MEDIA_URL)
+    with _remembered_lock:
+        found = _remembered.get(key)
+        if found is not None:
+            _remembered.move_to_end(key)
+            return found
+    cleaned = sanitize_html(key[0])
+    size = len(key[0]) + len(cleaned)
+    if size <= _REMEMBERED_CHARACTERS // 50:
+        with _remembered_lock:
+            if key not in _remembered:
+                _remembered[key] = cleaned
+                _remembered_size += size
+            while _remembered_size > _REMEMBERED_CHARACTERS:
+                (text, _media), old = _remembered.popitem(last=False)
+                _remembered_size -= len(text) + len(old)
+    return cleaned
 
 
 def paragraphs_to_html(paragraphs) -> str:
