@@ -5,6 +5,7 @@ what the database takes to answer an indexed lookup. A page that runs the same f
 slug each time (the article page) can keep the compiled SQL and only execute it.
 """
 
+import contextlib
 import hashlib
 import re
 import threading
@@ -94,17 +95,21 @@ class CompiledQuery:
         return run_together((self, values))[0]
 
 
-def run_together(*calls):
+def run_together(*calls, snapshot=False):
     """Run several compiled queries, each ``(query, values)``; return the list of each one's instances, in order.
 
     On PostgreSQL with client-side binding (Django's default for psycopg 3), the statements go in one message of
-    the simple query protocol and their results are read in turn (``cursor.nextset()``): one round trip and one
-    implicit transaction for all, where each statement alone would cost the server about 0.1 ms of its own and
-    the app as much again (https://www.psycopg.org/psycopg3/docs/basic/from_pg2.html#multiple-results). There,
-    unless settings.NEWSROOM_PREPARED_STATEMENTS is off, each statement is also prepared once per connection
-    (see ``_prepared_statements``). Elsewhere (SQLite, server-side binding) they run one by one. All queries must
-    use the same database. Each statement still reads its own snapshot (READ COMMITTED): run together only
-    queries whose values do not depend on each other's rows.
+    the simple query protocol and their results are read in turn (``cursor.nextset()``): one round trip for all,
+    where each statement alone would cost the server about 0.1 ms of its own and the app as much again
+    (https://www.psycopg.org/psycopg3/docs/basic/from_pg2.html#multiple-results). There, unless
+    settings.NEWSROOM_PREPARED_STATEMENTS is off, each statement is also prepared once per connection (see
+    ``_prepared_statements``). Elsewhere (SQLite, server-side binding) they run one by one. All queries must use
+    the same database.
+
+    Each statement reads its own snapshot (READ COMMITTED), unless ``snapshot``: then, on PostgreSQL in
+    autocommit (a request's reads), the message is one read-only REPEATABLE READ transaction, so every statement
+    sees the database as the first one did. Inside a transaction, and on SQLite, callers must check that rows
+    found by one statement's values still belong together.
     """
     statements = [query.statement(*values) for query, values in calls]
     alias = statements[0][0]
@@ -117,10 +122,12 @@ def run_together(*calls):
             for _, sql, params in statements:
                 cursor.execute(sql, params)
                 results.append(cursor.fetchall())
-        elif settings.NEWSROOM_PREPARED_STATEMENTS:
-            results = _run_prepared(cursor, statements)
         else:
-            results = _run_in_one_message(cursor, statements)
+            snapshot = snapshot and len(statements) > 1 and connection.get_autocommit()
+            if settings.NEWSROOM_PREPARED_STATEMENTS:
+                results = _run_prepared(cursor, statements, snapshot)
+            else:
+                results = _run_in_one_message(cursor, statements, snapshot)
     return [query.instances(rows, connection) for (query, _), rows in zip(calls, results, strict=True)]
 
 
@@ -133,13 +140,25 @@ def _several_per_round_trip(cursor):
     return isinstance(cursor.cursor, psycopg.ClientCursor)
 
 
-def _run_in_one_message(cursor, statements):
-    """The rows of each of ``statements`` ((alias, sql, params)), sent as one string of statements."""
-    cursor.execute(";\n".join(sql for _, sql, _ in statements), [p for _, _, params in statements for p in params])
-    results = [cursor.fetchall()]
-    while cursor.nextset():
-        results.append(cursor.fetchall())
-    return results
+def _run_in_one_message(cursor, statements, snapshot=False):
+    """The rows of each of ``statements`` ((alias, sql, params)), sent as one string of statements; in one
+    REPEATABLE READ, READ ONLY transaction if ``snapshot`` (the connection must be in autocommit)."""
+    sqls = [sql for _, sql, _ in statements]
+    if snapshot:
+        sqls = ["BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", *sqls, "COMMIT"]
+    try:
+        cursor.execute(";\n".join(sqls), [p for _, _, params in statements for p in params])
+    except DatabaseError:
+        if snapshot:  # the statements after the failed one, COMMIT among them, were skipped
+            with contextlib.suppress(DatabaseError):
+                cursor.execute("ROLLBACK")
+        raise
+    results = []
+    while True:
+        if cursor.description is not None:  # rows (perhaps none), not BEGIN's or COMMIT's status
+            results.append(cursor.fetchall())
+        if not cursor.nextset():
+            return results
 
 
 # The names of the statements prepared on each PostgreSQL connection (psycopg's), as far as this process knows;
@@ -149,7 +168,7 @@ _DISTRUSTED = frozenset()
 _PARAMETER = re.compile(r"%%|%s")
 
 
-def _run_prepared(cursor, statements):
+def _run_prepared(cursor, statements, snapshot=False):
     """The rows of each of ``statements``, run as prepared statements (see ``_prepared_statements``).
 
     After an error the connection's statements are distrusted: a schema change can leave a prepared statement
@@ -160,7 +179,7 @@ def _run_prepared(cursor, statements):
     raw = cursor.db.connection
     for attempt in (1, 2):
         try:
-            return _run_in_one_message(cursor, _prepared_statements(cursor, statements))
+            return _run_in_one_message(cursor, _prepared_statements(cursor, statements), snapshot)
         except DatabaseError:
             _prepared[raw] = _DISTRUSTED
             if attempt == 2 or cursor.db.in_atomic_block:

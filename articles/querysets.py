@@ -4,7 +4,7 @@ import functools
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from .compiled import CompiledQuery, run_together
@@ -167,8 +167,7 @@ def sees_unpublished(user):
     return user.is_authenticated and user.is_staff and user.has_perm("articles.view_article")
 
 
-# Placeholders of the article page's compiled queries (articles.compiled): values no row has.
-_ARTICLE_ID_MARK = -7_301_190_407_311
+# Placeholder of the article page's compiled queries (articles.compiled): a value no slug has.
 _SLUG_MARK = "\x00compiled-article-slug"
 
 _DETAIL_RELATIONS = ("bylines", "tags", "citations", "notes", "corrections")
@@ -177,31 +176,35 @@ _DETAIL_RELATIONS = ("bylines", "tags", "citations", "notes", "corrections")
 @functools.cache
 def _detail_queries():
     """The article page's queries for readers, by relation name: the article by slug, then what for_detail()
-    prefetches, by the article's id. Each compiled on first use (once per process)."""
-    from .models import Article, BackgroundNote, Byline, Citation, Correction, Tag
+    prefetches, each finding the article by the same slug (a subquery), so that all six run together; tags as
+    their links (with the tag joined), which name their article as the other rows do. Each compiled on first
+    use (once per process)."""
+    from .models import Article, BackgroundNote, Byline, Citation, Correction, TaggedArticle
 
-    def children(model, *related):
+    def article_id(slug):
+        return Subquery(Article.objects.filter(slug=slug).order_by().values("pk"))
+
+    def children(model, article_field="article_id", *related):
         # (select_related() with no field would join every foreign key: the article and its section too.)
-        if related:
-            return lambda article_id: model.objects.filter(article_id=article_id).select_related(*related)
-        return lambda article_id: model.objects.filter(article_id=article_id)
+        def build(slug):
+            rows = model.objects.filter(**{article_field: article_id(slug)})
+            return rows.select_related(*related) if related else rows
+
+        return build
 
     return {
         "self": CompiledQuery(
             lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug).order_by(),
             _SLUG_MARK,
         ),
-        "bylines": CompiledQuery(children(Byline, "author"), _ARTICLE_ID_MARK),
+        "bylines": CompiledQuery(children(Byline, "article_id", "author"), _SLUG_MARK),
         # In the order of the article's own tag manager (its links' order), as taggit reads them.
         "tags": CompiledQuery(
-            lambda article_id: Tag.objects.filter(tagged_articles__content_object_id=article_id).order_by(
-                "tagged_articles__pk"
-            ),
-            _ARTICLE_ID_MARK,
+            lambda slug: children(TaggedArticle, "content_object_id", "tag")(slug).order_by("pk"), _SLUG_MARK
         ),
-        "citations": CompiledQuery(children(Citation, "source"), _ARTICLE_ID_MARK),
-        "notes": CompiledQuery(children(BackgroundNote), _ARTICLE_ID_MARK),
-        "corrections": CompiledQuery(children(Correction), _ARTICLE_ID_MARK),
+        "citations": CompiledQuery(children(Citation, "article_id", "source"), _SLUG_MARK),
+        "notes": CompiledQuery(children(BackgroundNote), _SLUG_MARK),
+        "corrections": CompiledQuery(children(Correction), _SLUG_MARK),
     }
 
 
@@ -209,27 +212,36 @@ def article_for_page(slug, user):
     """The article at ``slug`` that ``user`` may see, with everything its page shows (for_detail()), or None.
 
     The same article, relations and order as ``Article.objects.visible_to(user).for_detail()`` gives. For readers
-    (to whom visible_to() is published()), six queries compiled once per process: the article with its section
-    and picture, kept only if Article.is_public (published()'s rule for an article in hand), then, by its id,
-    its bylines with their authors, tags, citations with their sources, notes and corrections, run together
-    (one round trip on PostgreSQL: articles.compiled.run_together). By id, not by slug in the same message:
-    a slug moved to another article between two statements must not bring that article's rows. Staff, who may
-    also see drafts, get the ORM's visible_to().for_detail().
+    (to whom visible_to() is published()), six queries compiled once per process and run together, on
+    PostgreSQL in one round trip and one snapshot (articles.compiled.run_together): the article with its section
+    and picture, kept only if Article.is_public (published()'s rule for an article in hand), and its bylines
+    with their authors, tags, citations with their sources, notes and corrections. Where the statements may
+    each see another moment (SQLite, a transaction), a row of another article (a slug moved between two
+    statements) sends the page to the ORM's query by the article's id: another article's rows, a draft's
+    perhaps, are never shown. Staff, who may also see drafts, get the ORM's visible_to().for_detail().
     """
     from .models import Article  # the models import this module
 
     if sees_unpublished(user):
         return Article.objects.visible_to(user).for_detail().filter(slug=slug).first()
     queries = _detail_queries()
-    found = queries["self"](slug)
+    calls = [(queries[name], (slug,)) for name in ("self", *_DETAIL_RELATIONS)]
+    found, *relations = run_together(*calls, snapshot=True)
     if not found or not found[0].is_public:
         return None
     article = found[0]
-    relations = run_together(*((queries[name], (article.pk,)) for name in _DETAIL_RELATIONS))
+    owners = {
+        row.content_object_id if name == "tags" else row.article_id
+        for name, rows in zip(_DETAIL_RELATIONS, relations, strict=True)
+        for row in rows
+    }
+    if owners - {article.pk}:  # the slug moved between statements (not in one snapshot): read by id
+        return Article.objects.published().for_detail().filter(pk=article.pk).first()
     article._prefetched_objects_cache = cache = {}
     for name, rows in zip(_DETAIL_RELATIONS, relations, strict=True):
         manager = getattr(article, name)
         if name == "tags":
+            rows = [link.tag for link in rows]
             queryset = _tags_of(manager, article)
         else:
             field = manager.field  # the child's foreign key to the article: set, so child.article costs no query
