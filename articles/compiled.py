@@ -153,12 +153,13 @@ def _run_in_one_message(cursor, statements, snapshot=False):
             with contextlib.suppress(DatabaseError):
                 cursor.execute("ROLLBACK")
         raise
-    results = []
-    while True:
-        if cursor.description is not None:  # rows (perhaps none), not BEGIN's or COMMIT's status
-            results.append(cursor.fetchall())
-        if not cursor.nextset():
-            return results
+    if snapshot:
+        cursor.nextset()  # past BEGIN's status (and COMMIT's, last, is not read)
+    results = [cursor.fetchall()]
+    for _ in statements[1:]:
+        cursor.nextset()
+        results.append(cursor.fetchall())
+    return results
 
 
 # The names of the statements prepared on each PostgreSQL connection (psycopg's), as far as this process knows;
