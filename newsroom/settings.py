@@ -122,6 +122,8 @@ DATABASES = {
 DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))  # seconds; libpq's minimum is 2
 DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000"))  # milliseconds
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, but a reused connection is checked without a round trip (ops/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "ops.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             # libpq connection parameters: https://www.postgresql.org/docs/current/libpq-connect.html

@@ -46,7 +46,7 @@ def test_production_with_its_variables_starts_without_debug():
         DATABASE_URL="postgres://newsroom@db.example.org:5432/newsroom",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "django.db.backends.postgresql", "['news.example.org']"]
+    assert result.stdout.split() == ["False", "ops.postgresql", "['news.example.org']"]
 
 
 def test_an_unknown_environment_is_refused():
