@@ -20,6 +20,20 @@ from tests.factories import BackgroundNoteFactory, BylineFactory, FullArticleFac
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's message and backend")
 
 
+@pytest.fixture(autouse=True)
+def _forget_prepared_statements():
+    """Each test's own prepared statements go with it (the connection outlives the test)."""
+    yield
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        try:  # (not transactional: also inside the test's transaction, if it is not aborted)
+            with connection.cursor() as cursor:
+                cursor.execute("DEALLOCATE ALL")
+                cursor.execute("UNLISTEN *")
+        except DatabaseError:
+            connection.close()
+    compiled_queries._prepared.clear()
+
+
 def _other_session():
     """A second PostgreSQL session, outside Django (autocommit), on the test database."""
     import psycopg  # only on PostgreSQL: SQLite-only installs may lack it
@@ -106,7 +120,9 @@ def test_a_compiled_query_without_parameters_runs_with_prepared_statements(setti
     settings.NEWSROOM_PREPARED_STATEMENTS = True
     SectionFactory()
     query = CompiledQuery(lambda: Section.objects.order_by("pk"))
-    assert [s.pk for s in query()] == list(Section.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():  # (the test's transaction stays usable for the clean-up)
+        found = query()
+    assert [s.pk for s in found] == list(Section.objects.order_by("pk").values_list("pk", flat=True))
 
 
 @pytest.mark.django_db
