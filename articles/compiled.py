@@ -166,24 +166,32 @@ def _run_in_one_message(cursor, statements, snapshot=False):
 # _DISTRUSTED after an error, until the connection's own statements are deallocated and prepared again.
 _prepared = weakref.WeakKeyDictionary()
 _DISTRUSTED = frozenset()
+# SQLSTATEs of prepared statements gone wrong (https://www.postgresql.org/docs/current/errcodes-appendix.html):
+# invalid_sql_statement_name (one deallocated), feature_not_supported ("cached plan must not change result
+# type" after a schema change) and duplicate_prepared_statement (one this process did not know of).
+_STALE_STATEMENT = {"26000", "0A000", "42P05"}
 _PARAMETER = re.compile(r"%%|%s")
 
 
 def _run_prepared(cursor, statements, snapshot=False):
     """The rows of each of ``statements``, run as prepared statements (see ``_prepared_statements``).
 
-    After an error the connection's statements are distrusted: a schema change can leave a prepared statement
-    failing on every run ("cached plan must not change result type"), and a pooler's DISCARD ALL drops them.
-    In autocommit (a request's reads) the page is retried once with them deallocated and prepared again; inside
-    a transaction the error stands (the transaction is broken), and the next use prepares them again.
+    After an error of the statements themselves (``_STALE_STATEMENT``) the connection's statements are
+    distrusted: a schema change can leave a prepared statement failing on every run ("cached plan must not
+    change result type"), and a pooler's DISCARD ALL drops them. In autocommit (a request's reads) the call is
+    retried once with them deallocated and prepared again; inside a transaction the error stands (the
+    transaction is broken), and the next use prepares them again. Any other error (a timeout, a lock, a lost
+    connection) is raised as it is.
     """
     raw = cursor.db.connection
     for attempt in (1, 2):
         try:
             return _run_in_one_message(cursor, _prepared_statements(cursor, statements), snapshot)
-        except DatabaseError:
+        except DatabaseError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in _STALE_STATEMENT:
+                raise  # a timeout, a lock, a lost server: not the statements' fault, and not worth a second wait
             _prepared[raw] = _DISTRUSTED
-            if attempt == 2 or cursor.db.in_atomic_block:
+            if attempt == 2 or not cursor.db.get_autocommit():
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -212,7 +220,10 @@ def _prepared_statements(cursor, statements):
     if missing:  # no parameters: the statements' text goes as written
         cursor.execute(";\n".join(f"PREPARE {name} AS {_numbered(sql)}" for name, sql in missing.items()))
         known.update(missing)
-    executes = [f"EXECUTE {name}({', '.join(['%s'] * len(params))})" for name, _, params in named]
+    executes = [
+        f"EXECUTE {name}({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}"
+        for name, _, params in named
+    ]
     return [(None, sql, params) for sql, (_, _, params) in zip(executes, named, strict=True)]
 
 

@@ -87,7 +87,6 @@ def _wait_for_lock_waiter(session, pid, timeout=10):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a statement timeout is retried: twice the wait")
 def test_a_statement_timeout_fails_the_page_after_one_timeout_not_two(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = True
     article = FullArticleFactory()
@@ -115,7 +114,6 @@ def test_a_statement_timeout_fails_the_page_after_one_timeout_not_two(settings):
 
 @postgresql_only
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, raises=DatabaseError, reason='"EXECUTE name()" is a syntax error')
 def test_a_compiled_query_without_parameters_runs_with_prepared_statements(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = True
     SectionFactory()
@@ -140,7 +138,6 @@ def test_a_compiled_query_without_parameters_runs_unprepared(settings):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the real error is masked by the retry's")
 def test_outside_autocommit_the_page_s_own_error_reaches_the_caller(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = True
     article = FullArticleFactory()
@@ -167,7 +164,6 @@ def test_outside_autocommit_the_page_s_own_error_reaches_the_caller(settings):
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="select() on a descriptor >= 1024 says unusable")
 def test_a_healthy_connection_on_a_high_file_descriptor_is_usable():
     import os
     import resource

@@ -17,17 +17,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
         sides. A server that ends a session (restart, failover, pg_terminate_backend, idle timeout) writes a
         message or closes its socket first, so a connection idle between requests whose socket has nothing to
         read is as usable as SELECT 1 would find it; a silent network would fail the request's first query as
-        it would have failed SELECT 1. Anything else (data waiting, a transaction open, no socket) gets
-        Django's SELECT 1.
+        it would have failed SELECT 1. Anything else (data waiting, a transaction open, a socket poll() cannot
+        watch) gets Django's SELECT 1.
         """
         raw = self.connection
         if raw is None or raw.closed:
             return False
-        if raw.info.transaction_status == raw.info.transaction_status.IDLE:
-            try:
-                waiting, _, _ = select.select([raw.fileno()], [], [], 0)
-            except (OSError, ValueError):  # no socket any more
-                return False
-            if not waiting:
-                return True
+        if raw.info.transaction_status == raw.info.transaction_status.IDLE and not _has_input(raw):
+            return True
         return super().is_usable()
+
+
+def _has_input(raw):
+    """Whether the server has written to ``raw``'s socket (or closed it), or that cannot be told here.
+
+    poll(), not select(): select() cannot watch a descriptor numbered 1024 or more, which a process with many
+    files open has. Where poll() is missing (Windows) or fails, the answer is yes, and SELECT 1 decides.
+    """
+    try:
+        poller = select.poll()
+        poller.register(raw.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return True
