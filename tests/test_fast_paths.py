@@ -1,8 +1,6 @@
-"""Review of the article page's performance changes (d7552ca): faults found, as reproductions.
-
-Each test states the behaviour the code should have; those that the reviewed code does not have are marked
-``xfail(strict=True)``, so they pass while the fault is there and fail (XPASS) once it is fixed: then drop
-the marker.
+"""The article page's fast paths (compiled, batched and prepared statements, remembered sanitizing, absolute
+URLs) under what a newsroom does to them: slugs moved mid-page, schema changes, hostile slugs and URLs, threads,
+reconnections. First written by a reviewer as reproductions of faults, all fixed since.
 """
 
 import json
@@ -21,7 +19,8 @@ from articles import compiled as compiled_queries
 from articles import seo
 from articles.models import Article
 from articles.querysets import article_for_page
-from tests.factories import BackgroundNoteFactory, BylineFactory, FullArticleFactory
+from tests.factories import FullArticleFactory
+from tests.scenarios import public_and_draft
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite runs the statements one by one")
@@ -64,14 +63,6 @@ def test_after_a_column_type_change_the_article_page_fails_once_at_most(settings
 #    article. On PostgreSQL the six are one message, but in READ COMMITTED each statement takes its own snapshot.
 
 
-def _setup_swap():
-    public = FullArticleFactory(headline="Public story")
-    draft = FullArticleFactory(headline="Secret draft", draft=True)
-    BylineFactory(article=draft, author__name="Undercover Source", order=9)
-    BackgroundNoteFactory(article=draft, text="EMBARGOED: the minister resigns on Friday.")
-    return public, draft
-
-
 def _swap_slugs(public_pk, draft_pk, slug):
     Article.objects.filter(pk=public_pk).update(slug=slug + "-renamed")
     Article.objects.filter(pk=draft_pk).update(slug=slug)
@@ -87,7 +78,7 @@ def _leaked(page):
 @sqlite_only
 @pytest.mark.django_db
 def test_a_slug_moved_during_the_page_s_queries_leaks_no_draft_rows_sqlite():
-    public, draft = _setup_swap()
+    public, draft = public_and_draft()
     slug = public.slug
     seen = []
 
@@ -111,7 +102,7 @@ def test_a_slug_moved_during_the_page_s_queries_leaks_no_draft_rows_postgresql(s
     first has read the public article; that session moves the slug to a draft and commits. The statements after
     it (tags, citations, notes, corrections) then read the draft's rows."""
     settings.NEWSROOM_PREPARED_STATEMENTS = True
-    public, draft = _setup_swap()
+    public, draft = public_and_draft()
     slug = public.slug
     assert article_for_page(slug, AnonymousUser()) == public  # prepared, so only the EXECUTEs are timed
     locked, done, errors = threading.Event(), threading.Event(), []

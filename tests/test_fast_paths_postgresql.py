@@ -1,7 +1,6 @@
-"""Second review of the article page's PostgreSQL path (d7552ca..93f964a): faults found, as reproductions.
-
-Tests of behaviour the reviewed code lacks are marked ``xfail(strict=True)``: they pass while the fault is there
-and fail (XPASS) once it is fixed; then drop the marker. The others record what held.
+"""The article page's PostgreSQL path under failure: timeouts, locks, killed sessions, transactions the caller
+holds, connections on high file descriptors. First written by a reviewer as reproductions of faults, all fixed
+since; the rest records what held.
 """
 
 import threading
@@ -15,7 +14,8 @@ from articles import compiled as compiled_queries
 from articles.compiled import CompiledQuery, run_together
 from articles.models import Article, Section
 from articles.querysets import article_for_page
-from tests.factories import BackgroundNoteFactory, BylineFactory, FullArticleFactory, SectionFactory
+from tests.factories import FullArticleFactory, SectionFactory
+from tests.scenarios import public_and_draft
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's message and backend")
 
@@ -192,14 +192,6 @@ def test_a_healthy_connection_on_a_high_file_descriptor_is_usable():
 # What held (run on SQLite and PostgreSQL).
 
 
-def _setup_swap():
-    public = FullArticleFactory(headline="Public story")
-    draft = FullArticleFactory(headline="Secret draft", draft=True)
-    BylineFactory(article=draft, author__name="Undercover Source", order=9)
-    BackgroundNoteFactory(article=draft, text="EMBARGOED: the minister resigns on Friday.")
-    return public, draft
-
-
 def _swap_slugs(session, public_pk, draft_pk, slug):
     session.execute("UPDATE articles_article SET slug = %s WHERE id = %s", [slug + "-renamed", public_pk])
     session.execute("UPDATE articles_article SET slug = %s WHERE id = %s", [slug, draft_pk])
@@ -245,7 +237,7 @@ def _read_while_slug_moves(slug, public, draft, read):
 @pytest.mark.parametrize("prepared", [True, False])
 def test_in_autocommit_a_slug_moved_mid_message_shows_the_public_article_s_own_rows(settings, prepared):
     settings.NEWSROOM_PREPARED_STATEMENTS = prepared
-    public, draft = _setup_swap()
+    public, draft = public_and_draft()
     slug = public.slug
     assert article_for_page(slug, AnonymousUser()) == public
     page = _read_while_slug_moves(slug, public, draft, lambda: article_for_page(slug, AnonymousUser()))
@@ -258,7 +250,7 @@ def test_in_autocommit_a_slug_moved_mid_message_shows_the_public_article_s_own_r
 def test_in_a_transaction_a_slug_moved_mid_message_falls_back_to_the_orm(settings):
     """ATOMIC_REQUESTS: the statements each read their moment (READ COMMITTED); the owners' check catches it."""
     settings.NEWSROOM_PREPARED_STATEMENTS = True
-    public, draft = _setup_swap()
+    public, draft = public_and_draft()
     slug = public.slug
     assert article_for_page(slug, AnonymousUser()) == public
 
@@ -387,7 +379,7 @@ def test_snapshot_with_one_statement_runs_as_without(settings):
 @pytest.mark.django_db(transaction=True)
 def test_with_atomic_requests_a_reader_s_page_shows_no_draft_rows(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    public, draft = _setup_swap()
+    public, draft = public_and_draft()
     connection.settings_dict["ATOMIC_REQUESTS"] = True
     try:
         response = client.get(public.get_absolute_url())
