@@ -23,6 +23,7 @@ as the client accepts: RFC 9110 section 12.5.3), once per fill, not per hit; pub
 compression cannot leak one (BREACH).
 """
 
+import functools
 import gzip
 import hashlib
 import math
@@ -32,8 +33,10 @@ import time
 import brotli
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -225,6 +228,37 @@ def per_generation(name, compute):
         # Not the page cache's lifetime: this stays useful when pages are not cached (0).
         cache.set(key, value, timeout=state.lifetime(time.time(), DATA_CACHE_SECONDS))
     return value
+
+
+# --- Data kept per process -----------------------------------------------------------------------------
+
+_per_process = {}  # (function, arguments) -> its value
+
+
+@receiver(setting_changed)
+def _forget_per_process(**kwargs):
+    """A test that changes the settings (site URL, static files, URLs) gets values made with its settings."""
+    _per_process.clear()
+
+
+def per_process(function):
+    """``function(*args)``, which depends on its arguments, the settings, URLs and static files only, computed
+    once per process for each set of arguments (the site's links, its publisher, its default card image).
+
+    Each call returns the same object: callers must not change it. A reversed URL or a static file's hashed
+    address costs 20-30 microseconds, on every page.
+    """
+
+    @functools.wraps(function)
+    def once(*args):
+        key = (function, args)
+        try:
+            return _per_process[key]
+        except KeyError:
+            value = _per_process[key] = function(*args)
+            return value
+
+    return once
 
 
 # --- The middleware ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ slug each time (the article page) can keep the compiled SQL and only execute it.
 """
 
 import contextlib
+import functools
 import hashlib
 import re
 import threading
@@ -165,7 +166,7 @@ def _run_in_one_message(cursor, statements, snapshot=False):
 # The names of the statements prepared on each PostgreSQL connection (psycopg's), as far as this process knows;
 # _DISTRUSTED after an error, until the connection's own statements are deallocated and prepared again.
 _prepared = weakref.WeakKeyDictionary()
-_DISTRUSTED = frozenset()
+_DISTRUSTED = object()
 # SQLSTATEs of prepared statements gone wrong (https://www.postgresql.org/docs/current/errcodes-appendix.html):
 # invalid_sql_statement_name (one deallocated), feature_not_supported ("cached plan must not change result
 # type" after a schema change) and duplicate_prepared_statement (one this process did not know of).
@@ -227,6 +228,7 @@ def _prepared_statements(cursor, statements):
     return [(None, sql, params) for sql, (_, _, params) in zip(executes, named, strict=True)]
 
 
+@functools.lru_cache(maxsize=64)  # a few compiled queries' SQL: hashed once, not on every page
 def _statement_name(sql):
     """A name for the prepared statement of ``sql``: another SQL (after an upgrade) gets another name."""
     return "newsroom_" + hashlib.blake2b(sql.encode(), digest_size=10).hexdigest()

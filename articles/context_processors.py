@@ -1,21 +1,11 @@
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
-from .cache import per_generation
+from .cache import per_generation, per_process
 from .models import Section
-
-_site_links = {}  # script prefix -> site_links()
-
-
-@receiver(setting_changed)
-def _forget_site_links(**kwargs):
-    """A test that changes the settings (static files storage, URLs) gets links made with its settings."""
-    _site_links.clear()
 
 
 def navigation(current_section=None):
@@ -48,22 +38,23 @@ def site_links():
     ``corrections_rss``, and the static files ``stylesheet``, ``favicon`` and ``touch_icon``. Reversing a URL
     name costs about 30 microseconds; a page's frame had eleven.
     """
-    prefix = get_script_prefix()
-    links = _site_links.get(prefix)
-    if links is None:
-        links = _site_links[prefix] = {
-            "home": reverse("articles:home"),
-            "search": reverse("search:search"),
-            "rss": reverse("articles:site_rss"),
-            "atom": reverse("articles:site_atom"),
-            "json": reverse("articles:site_json"),
-            "corrections": reverse("articles:corrections"),
-            "corrections_rss": reverse("articles:corrections_rss"),
-            "stylesheet": static("css/site.css"),
-            "favicon": static("favicon.ico"),
-            "touch_icon": static("img/apple-touch-icon.png"),
-        }
-    return links
+    return _site_links(get_script_prefix())
+
+
+@per_process
+def _site_links(prefix):
+    return {
+        "home": reverse("articles:home"),
+        "search": reverse("search:search"),
+        "rss": reverse("articles:site_rss"),
+        "atom": reverse("articles:site_atom"),
+        "json": reverse("articles:site_json"),
+        "corrections": reverse("articles:corrections"),
+        "corrections_rss": reverse("articles:corrections_rss"),
+        "stylesheet": static("css/site.css"),
+        "favicon": static("favicon.ico"),
+        "touch_icon": static("img/apple-touch-icon.png"),
+    }
 
 
 def site(request):

@@ -184,10 +184,11 @@ def _detail_queries():
     def article_id(slug):
         return Subquery(Article.objects.filter(slug=slug).order_by().values("pk"))
 
-    def children(model, article_field="article_id", *related):
+    def children(model, *related, article_field="article_id", order_by=None):
         # (select_related() with no field would join every foreign key: the article and its section too.)
         def build(slug):
             rows = model.objects.filter(**{article_field: article_id(slug)})
+            rows = rows.order_by(*order_by) if order_by else rows
             return rows.select_related(*related) if related else rows
 
         return build
@@ -197,12 +198,12 @@ def _detail_queries():
             lambda slug: Article.objects.select_related("section", "featured_image").filter(slug=slug).order_by(),
             _SLUG_MARK,
         ),
-        "bylines": CompiledQuery(children(Byline, "article_id", "author"), _SLUG_MARK),
+        "bylines": CompiledQuery(children(Byline, "author"), _SLUG_MARK),
         # In the order of the article's own tag manager (its links' order), as taggit reads them.
         "tags": CompiledQuery(
-            lambda slug: children(TaggedArticle, "content_object_id", "tag")(slug).order_by("pk"), _SLUG_MARK
+            children(TaggedArticle, "tag", article_field="content_object_id", order_by=["pk"]), _SLUG_MARK
         ),
-        "citations": CompiledQuery(children(Citation, "article_id", "source"), _SLUG_MARK),
+        "citations": CompiledQuery(children(Citation, "source"), _SLUG_MARK),
         "notes": CompiledQuery(children(BackgroundNote), _SLUG_MARK),
         "corrections": CompiledQuery(children(Correction), _SLUG_MARK),
     }

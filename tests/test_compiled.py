@@ -23,6 +23,7 @@ from tests.factories import (
     FullArticleFactory,
     UserFactory,
 )
+from tests.scenarios import forget_prepared_statements, postgresql_only, prepared_names
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +88,6 @@ def test_a_reader_s_article_page_is_one_round_trip_to_postgresql(django_assert_n
     for slug in ("x'; DROP TABLE articles_article; --", "100%s", "%%", "$1", "\\", article.slug + "'"):
         assert article_for_page(slug, AnonymousUser()) is None
     assert article_for_page(article.slug, AnonymousUser()) == article
-
-
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
-
-
-def prepared_names():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM pg_prepared_statements WHERE starts_with(name, 'newsroom_')")
-        return {name for (name,) in cursor.fetchall()}
 
 
 @postgresql_only
@@ -174,9 +166,7 @@ def test_in_autocommit_the_six_statements_read_one_snapshot(settings, prepared):
 @postgresql_only
 def test_prepared_statements_can_be_turned_off_for_a_transaction_mode_pooler(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = False
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")  # what earlier tests on this connection prepared
-    compiled_queries._prepared.clear()
+    forget_prepared_statements()  # what earlier tests on this connection prepared
     article = FullArticleFactory()
     with CaptureQueriesContext(connection) as captured:
         assert article_for_page(article.slug, AnonymousUser()) == article
@@ -227,7 +217,7 @@ def test_a_repeated_article_view_compiles_no_sql_and_reverses_no_url(client, set
     """Uncached, the second view of an article builds no SQL: its own queries are compiled once per process and
     the navigation and related articles are kept per content generation. Nor does it reverse a URL: the site's
     links are found once per process (context_processors.site_links), slugged ones by articles.links; nor the
-    address of a static file (articles.seo.site_part)."""
+    address of a static file (articles.cache.per_process)."""
     from django.urls.resolvers import URLResolver
 
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0

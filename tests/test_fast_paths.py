@@ -20,16 +20,9 @@ from articles import seo
 from articles.models import Article
 from articles.querysets import article_for_page
 from tests.factories import FullArticleFactory
-from tests.scenarios import public_and_draft
+from tests.scenarios import forget_prepared_statements, postgresql_only, public_and_draft
 
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite runs the statements one by one")
-
-
-def _forget_prepared():
-    with connection.cursor() as cursor:
-        cursor.execute("DEALLOCATE ALL")
-    compiled_queries._prepared.clear()
 
 
 # 1. A schema change that alters a selected column's type breaks the article page on every connection that
@@ -40,7 +33,7 @@ def _forget_prepared():
 @pytest.mark.django_db
 def test_after_a_column_type_change_the_article_page_fails_once_at_most(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = True
-    _forget_prepared()
+    forget_prepared_statements()
     article = FullArticleFactory()
     try:
         assert article_for_page(article.slug, AnonymousUser()) == article  # prepared on this connection
@@ -55,7 +48,7 @@ def test_after_a_column_type_change_the_article_page_fails_once_at_most(settings
         with transaction.atomic():
             assert article_for_page(article.slug, AnonymousUser()) == article
     finally:
-        _forget_prepared()
+        forget_prepared_statements()
 
 
 # 2. The six statements find the article by slug each on their own; nothing ties the children to the row the
@@ -220,7 +213,7 @@ def test_hostile_slugs_in_the_address_give_404_and_leave_the_page_working(client
 @pytest.mark.django_db
 def test_prepared_statements_survive_rollback_and_a_new_connection(settings):
     settings.NEWSROOM_PREPARED_STATEMENTS = True
-    _forget_prepared()
+    forget_prepared_statements()
     article = FullArticleFactory()
     try:
         with pytest.raises(ZeroDivisionError), transaction.atomic():  # PREPARE is not undone by a rollback
@@ -230,7 +223,7 @@ def test_prepared_statements_survive_rollback_and_a_new_connection(settings):
         raw = connection.connection
         assert len(compiled_queries._prepared[raw]) == 6
     finally:
-        _forget_prepared()
+        forget_prepared_statements()
 
 
 @postgresql_only
@@ -263,7 +256,7 @@ def test_a_reopened_connection_and_other_threads_prepare_their_own(settings):
     assert {len(tags) for pk, _, tags in results if pk == second.pk} == {3}
 
 
-def test_site_parts_follow_changed_settings(settings):
+def test_values_kept_per_process_follow_changed_settings(settings):
     before = seo.organization()
     settings.NEWSROOM_SITE_URL = "https://other.example.net"
     settings.NEWSROOM_SITE_NAME = "Other Paper"

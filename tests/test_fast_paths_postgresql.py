@@ -15,9 +15,7 @@ from articles.compiled import CompiledQuery, run_together
 from articles.models import Article, Section
 from articles.querysets import article_for_page
 from tests.factories import FullArticleFactory, SectionFactory
-from tests.scenarios import public_and_draft
-
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's message and backend")
+from tests.scenarios import forget_prepared_statements, postgresql_only, public_and_draft
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +24,8 @@ def _forget_prepared_statements():
     yield
     if connection.vendor == "postgresql" and connection.connection is not None:
         try:  # (not transactional: also inside the test's transaction, if it is not aborted)
+            forget_prepared_statements()
             with connection.cursor() as cursor:
-                cursor.execute("DEALLOCATE ALL")
                 cursor.execute("UNLISTEN *")
         except DatabaseError:
             connection.close()
